@@ -1,0 +1,1 @@
+"""The command-line layer: each command parses flags, calls one core function, renders."""

@@ -1,0 +1,89 @@
+"""`peernet validate`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import ExitCode, UsageError
+
+VALIDATE_FORMATS = ("text", "json", "github")
+
+
+def validate(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to report on (default: the whole registry).", show_default=False)] = None,
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, json, or github (workflow annotations).")] = "text",
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Treat this date (YYYY-MM-DD) as today for 'not in the future' checks.")] = None,
+) -> None:
+    """Check the registry: YAML syntax, schema, ids, references, dates and likely duplicates.
+
+    Reports every problem in one run as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit 0 when clean
+    (warnings allowed), 1 when there are errors, 2 on a usage or environment problem.
+    """
+    from .. import output
+    from ..validate import validate as run
+    from .app import registry_root
+
+    if fmt not in VALIDATE_FORMATS:
+        raise UsageError(f"--format must be one of: {', '.join(VALIDATE_FORMATS)} (got '{fmt}')")
+    today = _parse_day(as_of) if as_of else date.today()
+    root = registry_root(ctx)
+    for path in paths or []:
+        if not path.exists():
+            raise UsageError(f"no such file or folder; check the path", path)
+    report = run(root, [p.resolve() for p in paths] if paths else None, today)
+    if fmt == "json":
+        output.write(output.to_json({
+            "files_checked": report.files_checked,
+            "errors": len(report.errors),
+            "warnings": len(report.warnings),
+            "findings": [f.as_dict() for f in report.findings],
+        }))
+    elif fmt == "github":
+        for f in report.findings:
+            output.write(_annotation(f))
+    else:
+        for f in report.findings:
+            output.write(f.text())
+    output.message(
+        f"peernet: {len(report.errors)} error(s), {len(report.warnings)} warning(s) "
+        f"in {report.files_checked} file(s)"
+    )
+    if report.errors:
+        raise typer.Exit(int(ExitCode.INVALID_DATA))
+
+
+def _parse_day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of '{text}' is not a date; write YYYY-MM-DD") from None
+
+
+def _annotation(f: object) -> str:
+    from ..findings import Finding
+
+    assert isinstance(f, Finding)
+    # Workflow-command values must escape %, CR, LF (and , : in properties).
+    def prop(s: str) -> str:
+        return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
+
+    def data(s: str) -> str:
+        return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    props = [f"file={prop(f.file)}"]
+    if f.line is not None:
+        props.append(f"line={f.line}")
+    if f.column is not None:
+        props.append(f"col={f.column}")
+    props.append(f"title={prop('peernet ' + f.rule)}")
+    body = f"{f.field}: {f.message}" if f.field else f.message
+    return f"::{f.severity.value} {','.join(props)}::{data(body)}"
+
+
+def register(app: typer.Typer) -> None:
+    app.command("validate")(validate)

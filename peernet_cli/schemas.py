@@ -1,0 +1,139 @@
+"""The JSON Schemas: where they live, one validator per kind, and the canonical key order.
+
+Schemas ship inside the wheel (peernet_cli/schemas/); in a source checkout they are the
+top-level schemas/ folder. Either way they are loaded once per process.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from .errors import UsageError
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A record kind: its folder under registry/ and its schema file."""
+
+    name: str  # singular, e.g. "partner"
+    folder: str  # plural, e.g. "partners"
+
+    @property
+    def schema_file(self) -> str:
+        return f"{self.name}.schema.json"
+
+    @property
+    def modeline_ref(self) -> str:
+        # Relative to registry/<folder>/<id>.yaml, so editors find the schema offline.
+        return f"../../schemas/{self.schema_file}"
+
+
+KINDS: dict[str, Kind] = {
+    k.name: k
+    for k in (
+        Kind("brigade", "brigades"),
+        Kind("partner", "partners"),
+        Kind("partnership", "partnerships"),
+        Kind("event", "events"),
+        Kind("network", "networks"),
+    )
+}
+KIND_BY_FOLDER: dict[str, Kind] = {k.folder: k for k in KINDS.values()}
+SHARED = "defs.schema.json"
+
+
+def schema_dir() -> Path:
+    """The folder holding the schemas: packaged copy first, then the source checkout's."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "schemas", here.parent / "schemas"):
+        if (candidate / SHARED).is_file():
+            return candidate
+    raise UsageError(
+        f"schemas not found next to {here}; reinstall peernet (pip install --force-reinstall peernet)"
+    )
+
+
+@cache
+def load_schema(file_name: str) -> dict[str, Any]:
+    path = schema_dir() / file_name
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"cannot read schema: {exc}; reinstall peernet", path) from exc
+
+
+@cache
+def _registry() -> Any:
+    from referencing import Registry, Resource
+
+    resources = []
+    for path in sorted(schema_dir().glob("*.schema.json")):
+        schema = load_schema(path.name)
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    return Registry().with_resources(resources)
+
+
+@cache
+def validator(kind: str) -> Any:
+    """A jsonschema validator for one kind, with the shared definitions resolvable."""
+    from jsonschema import Draft202012Validator
+
+    schema = load_schema(KINDS[kind].schema_file)
+    return Draft202012Validator(
+        schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+    )
+
+
+def resolve(schema: dict[str, Any], base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Follow `$ref`s (ours are always 'file#/$defs/name' or '#/$defs/name'), keeping the
+    referring schema's own keywords. Returns the resolved schema and its document."""
+    while "$ref" in schema:
+        target, _, pointer = schema["$ref"].partition("#")
+        doc = load_schema(target) if target else base
+        node: Any = doc
+        for part in pointer.strip("/").split("/"):
+            node = node[part]
+        schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
+        base = doc
+    return schema, base
+
+
+def canonical(kind: str, data: Any) -> Any:
+    """`data` with mapping keys in schema order at every level (unknown keys last, sorted)."""
+    schema = load_schema(KINDS[kind].schema_file)
+    return _ordered(data, schema, schema)
+
+
+def _ordered(data: Any, schema: dict[str, Any], base: dict[str, Any]) -> Any:
+    schema, base = resolve(schema, base)
+    if isinstance(data, dict):
+        props: dict[str, Any] = schema.get("properties", {})
+        known = [k for k in props if k in data]
+        extra = sorted((k for k in data if k not in props), key=str)
+        out = type(data)() if type(data) is not dict else {}
+        for key in known:
+            out[key] = _ordered(data[key], props[key], base)
+        for key in extra:
+            out[key] = data[key]
+        if hasattr(data, "ca") and hasattr(out, "ca"):
+            out.ca.items.update(data.ca.items)  # keep end-of-line comments on edits
+        return out
+    if isinstance(data, list):
+        items = schema.get("items", {})
+        ordered = [_ordered(item, items, base) for item in data]
+        if type(data) is not list:
+            data[:] = ordered
+            return data
+        return ordered
+    return data
+
+
+def enum_values(kind: str, field: str) -> list[str]:
+    """The allowed values of a top-level enum field (for prompts, help text and errors)."""
+    schema = load_schema(KINDS[kind].schema_file)
+    prop, _ = resolve(schema["properties"][field], schema)
+    return list(prop.get("enum", []))

@@ -1,0 +1,158 @@
+"""`peernet validate`: per-file checks (YAML, schema, id, privacy) and the cross-file
+rules in rules.py, collected as findings so one run reports every problem."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import rules, yamlio
+from .findings import Finding, Severity, field_path
+from .messages import schema_message
+from .registry import Record, Registry, load
+from .schemas import KINDS, validator
+
+
+@dataclass
+class Report:
+    """The outcome of a validation run."""
+
+    findings: list[Finding] = field(default_factory=list)
+    files_checked: int = 0
+
+    @property
+    def errors(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.ERROR]
+
+    @property
+    def warnings(self) -> list[Finding]:
+        return [f for f in self.findings if f.severity is Severity.WARNING]
+
+
+def validate(root: Path, only: Iterable[Path] | None = None, today: date | None = None) -> Report:
+    """Check the registry at root. With `only`, report findings for those files (and the
+    folders given), though cross-file rules still see the whole registry."""
+    reg = load(root)
+    findings = list(check_registry(reg, today or date.today()))
+    selected = _selection(reg, only)
+    if selected is not None:
+        findings = [f for f in findings if f.file in selected]
+        checked = len(selected)
+    else:
+        checked = reg.files_read
+    return Report(sorted(set(findings), key=_order), checked)
+
+
+def _order(f: Finding) -> tuple[str, int, int, str, str]:
+    return (f.file, f.line or 0, f.column or 0, f.field, f.message)
+
+
+def _selection(reg: Registry, only: Iterable[Path] | None) -> set[str] | None:
+    if only is None:
+        return None
+    chosen: set[str] = set()
+    all_files = {reg.relpath(r.path) for r in reg.all()}
+    all_files |= {reg.relpath(p.path) for p in reg.unreadable} | {reg.relpath(p) for p in reg.stray}
+    for path in only:
+        rel = reg.relpath(path)
+        if path.is_dir():
+            prefix = "" if rel in ("", ".") else rel.rstrip("/") + "/"
+            chosen |= {f for f in all_files if f.startswith(prefix)}
+        else:
+            chosen.add(rel)
+    return chosen
+
+
+def check_registry(reg: Registry, today: date) -> Iterator[Finding]:
+    for parsed in reg.unreadable:
+        yield from check_unreadable(reg, parsed)
+    for path in reg.stray:
+        yield Finding(reg.relpath(path), None, None, "",
+                      "not a record location; records live in registry/<brigades|partners|"
+                      "partnerships|events|networks>/<id>.yaml", rule="location")
+    for record in reg.all():
+        yield from check_record(reg, record)
+    yield from rules.check_all(reg, today)
+
+
+def check_unreadable(reg: Registry, parsed: yamlio.Parsed) -> Iterator[Finding]:
+    rel = reg.relpath(parsed.path)
+    if parsed.error is not None:
+        err = parsed.error
+        yield Finding(rel, err.line, err.column, "", err.message, rule="yaml")
+    elif parsed.data is None:
+        yield Finding(rel, 1, 1, "", "the file is empty; a record is a mapping of fields "
+                      "starting with 'id:'", rule="yaml")
+    else:
+        found = "a list" if isinstance(parsed.data, list) else "a single value"
+        yield Finding(rel, 1, 1, "", f"expected a mapping of fields (key: value), found {found}",
+                      rule="yaml")
+
+
+def check_record(reg: Registry, record: Record) -> Iterator[Finding]:
+    rel = reg.relpath(record.path)
+    for error in validator(record.kind).iter_errors(record.data):
+        path = list(error.absolute_path)
+        unknown = error.validator == "additionalProperties"
+        if unknown and isinstance(error.instance, dict):
+            # Point at the first unknown key itself, which is what must change.
+            allowed = error.schema.get("properties", {})
+            extra = [k for k in error.instance if k not in allowed]
+            path = path + extra[:1]
+        where = (yamlio.locate_key if unknown else yamlio.locate)(record.text, path)
+        line, col = where if where else (None, None)
+        yield Finding(rel, line, col, field_path(path), schema_message(error))
+    yield from _check_id(reg, record, rel)
+    yield from _check_modeline(record, rel)
+    yield from _check_privacy(record, rel)
+
+
+def _check_id(reg: Registry, record: Record, rel: str) -> Iterator[Finding]:
+    given = record.data.get("id")
+    if isinstance(given, str) and given != record.path.stem:
+        line, col = yamlio.locate(record.text, ["id"]) or (None, None)
+        yield Finding(rel, line, col, "id",
+                      f"id '{given}' does not match the file name '{record.path.name}'; "
+                      f"rename the file to {given}.yaml or set id: {record.path.stem}", rule="id")
+
+
+def _check_modeline(record: Record, rel: str) -> Iterator[Finding]:
+    expected = yamlio.modeline(KINDS[record.kind].modeline_ref).rstrip("\n")
+    first = record.text.split("\n", 1)[0]
+    if first != expected:
+        yield Finding(rel, 1, 1, "",
+                      f"first line should be '{expected}' so editors check the file; "
+                      "run 'peernet fmt' to add it", Severity.WARNING, "modeline")
+
+
+_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
+_PHONE = re.compile(r"(?<![\d-])(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\d-])")
+
+
+def _check_privacy(record: Record, rel: str) -> Iterator[Finding]:
+    for path, value in _strings(record.data, []):
+        if _EMAIL.search(value):
+            what = "an email address"
+        elif _PHONE.search(value):
+            what = "a phone number"
+        else:
+            continue
+        line, col = yamlio.locate(record.text, path) or (None, None)
+        yield Finding(rel, line, col, field_path(path),
+                      f"contains {what}; the registry is public, so remove personal contact "
+                      "details (link to a public contact page instead)", rule="privacy")
+
+
+def _strings(value: Any, path: list[str | int]) -> Iterator[tuple[list[str | int], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, [*path, key])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings(item, [*path, index])
