@@ -78,8 +78,9 @@ def registry_root(ctx: typer.Context) -> Path:
 
 
 def register() -> None:
-    from . import validate_cmd
+    from . import query_cmds, validate_cmd
 
+    query_cmds.register(app)
     validate_cmd.register(app)
 
 
