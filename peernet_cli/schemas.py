@@ -120,7 +120,9 @@ def _ordered(data: Any, schema: dict[str, Any], base: dict[str, Any]) -> Any:
         for key in extra:
             out[key] = data[key]
         if hasattr(data, "ca") and hasattr(out, "ca"):
-            out.ca.items.update(data.ca.items)  # keep end-of-line comments on edits
+            # Round-trip documents: keep each key's comments with the key as it moves.
+            out.ca.items.update(data.ca.items)
+            out.ca.comment = data.ca.comment
         return out
     if isinstance(data, list):
         items = schema.get("items", {})

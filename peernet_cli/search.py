@@ -53,7 +53,8 @@ def search(reg: Registry, query: str, kinds: list[str] | None = None) -> list[di
         for fname, weight in WEIGHTS.items():
             words = [w for chunk in _text(record.data.get(fname)) for w in tokens(chunk)]
             if fname == "id":
-                words = tokens(record.id)
+                # A partnership's id only repeats its two parties' ids: no evidence of its own.
+                words = [] if record.kind == "partnership" else tokens(record.id)
             field_score = 0
             for term in terms:
                 m = _matches(term, words)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.representer import RoundTripRepresenter
 
 MODELINE_PREFIX = "# yaml-language-server: $schema="
 
@@ -174,11 +176,27 @@ def locate_key(text: str, field_path: Iterable[str | int]) -> tuple[int, int] | 
 # --- writing -------------------------------------------------------------------------
 
 
+_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class _Representer(RoundTripRepresenter):
+    """Write full dates unquoted (`start_date: 2011-02-08`), however they were read: our
+    loader keeps them as text, the round-trip loader as dates, and both must look alike."""
+
+    def represent_str(self, data: str) -> Any:
+        if _FULL_DATE.fullmatch(data):
+            return self.represent_scalar("tag:yaml.org,2002:timestamp", data)
+        return super().represent_str(data)
+
+
+_Representer.add_representer(str, _Representer.represent_str)
+
+
 def _round_trip() -> YAML:
     yaml = YAML()
+    yaml.Representer = _Representer
     yaml.indent(mapping=2, sequence=4, offset=2)
-    yaml.width = 100
-    yaml.preserve_quotes = True
+    yaml.width = 4096  # never fold long text: folded lines end in stray spaces
     return yaml
 
 
