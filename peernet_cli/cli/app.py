@@ -78,10 +78,11 @@ def registry_root(ctx: typer.Context) -> Path:
 
 
 def register() -> None:
-    from . import query_cmds, validate_cmd
+    from . import fmt_cmd, query_cmds, validate_cmd
 
     query_cmds.register(app)
     validate_cmd.register(app)
+    fmt_cmd.register(app)
 
 
 register()

@@ -1,0 +1,49 @@
+"""`peernet fmt`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ..errors import ExitCode
+
+
+def fmt(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders (default: the whole registry).", show_default=False)] = None,
+    check: Annotated[bool, typer.Option("--check", help="Change nothing; print a diff and exit 1 if any file is not canonical.")] = False,
+) -> None:
+    """Rewrite record files into the canonical form: modeline, schema key order, indentation.
+
+    Comments are kept. Files that are not valid YAML are left alone (see peernet validate).
+    """
+    from .. import formatting, output
+    from ..errors import UsageError
+    from ..registry import Registry
+    from .app import registry_root
+
+    root = registry_root(ctx)
+    for path in paths or []:
+        if not path.exists():
+            raise UsageError("no such file or folder; check the path", path)
+    changes, skipped = formatting.plan(root, [p.resolve() for p in paths] if paths else None)
+    rel = Registry(root).relpath
+    for item in skipped:
+        output.message(f"peernet: skipped {rel(item.path)}: {item.reason}")
+    if check:
+        for change in changes:
+            output.write(change.diff(rel(change.path)))
+        output.message(f"peernet: {len(changes)} file(s) would be reformatted")
+        if changes:
+            raise typer.Exit(int(ExitCode.INVALID_DATA))
+        return
+    formatting.apply(changes)
+    for change in changes:
+        output.message(f"peernet: formatted {rel(change.path)}")
+    output.message(f"peernet: {len(changes)} file(s) reformatted")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("fmt")(fmt)
