@@ -40,6 +40,7 @@ REFERENCES: list[tuple[str, tuple[str, ...], tuple[str, ...]]] = [
 
 DATE_RANGES = [("start_date", "end_date"), ("founding_date", "dissolution_date")]
 NOT_FUTURE = ("last_contact", "last_verified")
+FULL_DATE_FIELDS = ("last_verified", "retrieved")
 
 
 def check_all(reg: Registry, today: date) -> Iterator[Finding]:
@@ -163,7 +164,9 @@ def _check_mapping_dates(reg: Registry, record: Record, path: list[str | int],
         if not (isinstance(key, str) and isinstance(value, str)):
             continue
         if key.endswith("_date") or key in NOT_FUTURE or key == "date":
-            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) and parse_partial(value) is None:
+            # Fields typed as full dates get this from the schema's format check already.
+            if (key not in FULL_DATE_FIELDS and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
+                    and parse_partial(value) is None):
                 yield _finding(reg, record, [*path, key],
                                f"'{value}' is not a real calendar date; check the day and month", "dates")
             span = parse_partial(value)
@@ -189,7 +192,12 @@ def normalise_name(name: str) -> str:
 
 
 def website_host(url: str) -> str:
-    host = urlparse(url).netloc.casefold()
+    """The host of a URL without 'www.', or '' when it cannot be parsed (the schema
+    reports a malformed URL; this rule only compares good ones)."""
+    try:
+        host = urlparse(url).netloc.casefold()
+    except ValueError:
+        return ""
     return host[4:] if host.startswith("www.") else host
 
 
@@ -198,8 +206,9 @@ def likely_duplicates(reg: Registry) -> Iterator[Finding]:
     for kind in ORGS:
         keys: dict[tuple[str, str], list[Record]] = defaultdict(list)
         for record in reg.of(kind).values():
-            names = [record.get("name")] + [o.get("name") for o in record.get("other_names") or []
-                                            if isinstance(o, dict)]
+            others = record.get("other_names")
+            names = [record.get("name")] + [o.get("name") for o in others if isinstance(o, dict)] \
+                if isinstance(others, list) else [record.get("name")]
             for name in {normalise_name(n) for n in names if isinstance(n, str)}:
                 keys[("name", name)].append(record)
             site = record.get("website")

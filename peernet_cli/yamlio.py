@@ -76,7 +76,7 @@ def _safe() -> YAML:
 def decode(raw: bytes) -> tuple[str | None, ParseError | None]:
     """UTF-8 text of a file, or an error naming the line of the first bad byte."""
     try:
-        return raw.decode("utf-8"), None
+        return raw.decode("utf-8-sig"), None  # a BOM some editors add is not content
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         return None, ParseError(
@@ -96,6 +96,13 @@ def parse_text(text: str) -> tuple[Any, ParseError | None]:
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
+        context = exc.context or ""
+        if exc.context_mark is not None and context.startswith(("while scanning a quoted", "while parsing a flow")):
+            # An unclosed quote or bracket: the useful place is where it opens, not where
+            # the parser gave up (often the end of the file).
+            mark = exc.context_mark
+            problem = f"{context.replace('while scanning', 'this').replace('while parsing', 'this')} " \
+                      f"is never closed ({problem})"
         if "duplicate key" in problem or "found duplicate key" in str(exc):
             problem = f"{problem}; remove one of the two entries"
         elif "could not determine a constructor" in problem:

@@ -85,3 +85,19 @@ def cli() -> Callable[..., Any]:
         return runner.invoke(app, argv, input=input, env=env, catch_exceptions=False)
 
     return run
+
+
+# --- validate helpers (added for the `peernet validate` tests) ---------------------------
+
+AS_OF = "2026-01-01"
+
+
+@pytest.fixture
+def validate(cli: Callable[..., Any]) -> Callable[..., Any]:
+    """Run `peernet validate --as-of 2026-01-01 ARGS` on a registry root, so date checks
+    never depend on the day the tests run: validate(root, *args, env=None)."""
+
+    def run(root: Path | None, *args: str, env: dict[str, str] | None = None) -> Any:
+        return cli("validate", "--as-of", AS_OF, *args, root=root, env=env)
+
+    return run
