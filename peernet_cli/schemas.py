@@ -79,13 +79,34 @@ def _registry() -> Any:
 
 @cache
 def validator(kind: str) -> Any:
-    """A jsonschema validator for one kind, with the shared definitions resolvable."""
+    """A jsonschema validator for one kind. The $refs are inlined first: following them
+    at validation time was over half the cost of checking a file."""
     from jsonschema import Draft202012Validator
 
     schema = load_schema(KINDS[kind].schema_file)
     return Draft202012Validator(
-        schema, registry=_registry(), format_checker=Draft202012Validator.FORMAT_CHECKER
+        inline_refs(schema, schema), registry=_registry(),
+        format_checker=Draft202012Validator.FORMAT_CHECKER,
     )
+
+
+def inline_refs(schema: Any, base: dict[str, Any]) -> Any:
+    """The schema with every $ref replaced by its target (ours are not recursive)."""
+    if isinstance(schema, list):
+        return [inline_refs(item, base) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    if "$ref" in schema:
+        target, _, pointer = schema["$ref"].partition("#")
+        doc = load_schema(target) if target else base
+        node: Any = doc
+        for part in pointer.strip("/").split("/"):
+            node = node[part]
+        # The target's own description wins: error messages quote it ("a kebab-case slug…").
+        rest = {k: v for k, v in schema.items() if k != "$ref"}
+        return inline_refs({**rest, **node}, doc)
+    return {k: (v if k in ("enum", "const", "required", "pattern") else inline_refs(v, base))
+            for k, v in schema.items()}
 
 
 def resolve(schema: dict[str, Any], base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -33,10 +33,11 @@ class Report:
         return [f for f in self.findings if f.severity is Severity.WARNING]
 
 
-def validate(root: Path, only: Iterable[Path] | None = None, today: date | None = None) -> Report:
+def validate(root: Path, only: Iterable[Path] | None = None, today: date | None = None,
+             use_cache: bool = True) -> Report:
     """Check the registry at root. With `only`, report findings for those files (and the
     folders given), though cross-file rules still see the whole registry."""
-    reg = load(root)
+    reg = load(root, use_cache=use_cache, check=file_findings)
     findings = list(check_registry(reg, today or date.today()))
     selected = _selection(reg, only)
     if selected is not None:
@@ -67,20 +68,27 @@ def _selection(reg: Registry, only: Iterable[Path] | None) -> set[str] | None:
     return chosen
 
 
-def check_registry(reg: Registry, today: date) -> Iterator[Finding]:
-    for parsed in reg.unreadable:
-        yield from check_unreadable(reg, parsed)
+def file_findings(kind: str, rel: str, parsed: yamlio.Parsed) -> list[Finding]:
+    """Everything that can be said about one file on its own (run while loading)."""
+    if parsed.error is not None or not isinstance(parsed.data, dict):
+        return list(check_unreadable(rel, parsed))
+    return list(check_record(rel, Record(kind, parsed.path, parsed.data, parsed.text)))
+
+
+def check_registry(reg: Registry, today: date, fresh: Iterable[Record] = ()) -> Iterator[Finding]:
+    """All findings: those gathered while loading, the single-file checks of `fresh`
+    records (not yet on disk), and the cross-file rules."""
+    yield from reg.file_findings
+    for record in fresh:
+        yield from check_record(reg.relpath(record.path), record)
     for path in reg.stray:
         yield Finding(reg.relpath(path), None, None, "",
                       "not a record location; records live in registry/<brigades|partners|"
                       "partnerships|events|networks>/<id>.yaml", rule="location")
-    for record in reg.all():
-        yield from check_record(reg, record)
     yield from rules.check_all(reg, today)
 
 
-def check_unreadable(reg: Registry, parsed: yamlio.Parsed) -> Iterator[Finding]:
-    rel = reg.relpath(parsed.path)
+def check_unreadable(rel: str, parsed: yamlio.Parsed) -> Iterator[Finding]:
     if parsed.error is not None:
         err = parsed.error
         yield Finding(rel, err.line, err.column, "", err.message, rule="yaml")
@@ -93,8 +101,7 @@ def check_unreadable(reg: Registry, parsed: yamlio.Parsed) -> Iterator[Finding]:
                       rule="yaml")
 
 
-def check_record(reg: Registry, record: Record) -> Iterator[Finding]:
-    rel = reg.relpath(record.path)
+def check_record(rel: str, record: Record) -> Iterator[Finding]:
     for error in validator(record.kind).iter_errors(record.data):
         path = list(error.absolute_path)
         unknown = error.validator == "additionalProperties"
@@ -106,12 +113,12 @@ def check_record(reg: Registry, record: Record) -> Iterator[Finding]:
         where = (yamlio.locate_key if unknown else yamlio.locate)(record.text, path)
         line, col = where if where else (None, None)
         yield Finding(rel, line, col, field_path(path), schema_message(error))
-    yield from _check_id(reg, record, rel)
+    yield from _check_id(record, rel)
     yield from _check_modeline(record, rel)
     yield from _check_privacy(record, rel)
 
 
-def _check_id(reg: Registry, record: Record, rel: str) -> Iterator[Finding]:
+def _check_id(record: Record, rel: str) -> Iterator[Finding]:
     given = record.data.get("id")
     if isinstance(given, str) and given != record.path.stem:
         line, col = yamlio.locate(record.text, ["id"]) or (None, None)

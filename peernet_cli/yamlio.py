@@ -18,23 +18,97 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.representer import RoundTripRepresenter
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
 MODELINE_PREFIX = "# yaml-language-server: $schema="
 
 
-class _DatesAsText(SafeConstructor):
-    """Keep YAML timestamps as the text the user wrote, so JSON Schema's `format: date`
-    and our reduced-precision date pattern see exactly that text."""
+class _FastResolver(VersionedResolver):
+    """ruamel's YAML 1.2 resolver, minus its per-scalar version bookkeeping (which was
+    half of the parse time): the implicit-type table is computed once."""
 
-    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:  # noqa: ARG002
-        return self.construct_scalar(node)
+    _table: dict[Any, list[Any]] | None = None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+        if kind is ScalarNode:
+            if implicit[0]:
+                table = _FastResolver._table
+                if table is None:
+                    table = _FastResolver._table = {k: list(v) for k, v in self.versioned_resolver.items()}
+                for tag, regexp in table.get(value[:1], ()):
+                    if regexp.match(value):
+                        return Tag(suffix=tag)
+            return self.DEFAULT_SCALAR_TAG
+        if kind is SequenceNode:
+            return self.DEFAULT_SEQUENCE_TAG
+        return self.DEFAULT_MAPPING_TAG
 
 
-_DatesAsText.add_constructor("tag:yaml.org,2002:timestamp", _DatesAsText.construct_yaml_timestamp)
+class ConstructError(Exception):
+    def __init__(self, message: str, node: Node) -> None:
+        super().__init__(message)
+        self.message = message
+        self.node = node
+
+
+_KNOWN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("map", "seq", "str", "timestamp", "null", "bool", "int", "float", "merge")}
+_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+
+
+def _plain(node: Node) -> Any:
+    """Python data from a composed node: dicts, lists, str, int, float, bool, None.
+    Timestamps stay text (so JSON Schema's `format: date` sees what the user wrote), and
+    any other tag is refused: data files never need custom types."""
+    tag = node.tag.value if hasattr(node.tag, "value") else str(node.tag)
+    if tag not in _KNOWN_TAGS:
+        shown = tag.replace("tag:yaml.org,2002:", "!!")
+        raise ConstructError(f"the tag {shown} is not allowed; custom YAML tags are not allowed, "
+                             "write plain values", node)
+    if isinstance(node, MappingNode):
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if str(getattr(key_node.tag, "value", key_node.tag)) == "tag:yaml.org,2002:merge":
+                raise ConstructError("merge keys (<<) are not allowed; write the fields out", key_node)
+            key = _plain(key_node)
+            if not isinstance(key, (str, int, float, bool)) and key is not None:
+                raise ConstructError("a key must be a plain value", key_node)
+            if key in out:
+                raise ConstructError(f'found duplicate key "{key}"; remove one of the two entries', key_node)
+            out[key] = _plain(value_node)
+        return out
+    if isinstance(node, SequenceNode):
+        return [_plain(item) for item in node.value]
+    value = node.value
+    if tag in ("tag:yaml.org,2002:str", "tag:yaml.org,2002:timestamp"):
+        return value
+    if tag == "tag:yaml.org,2002:null":
+        return None
+    if tag == "tag:yaml.org,2002:bool":
+        return _BOOL[value]
+    if tag == "tag:yaml.org,2002:int":
+        return _int(value)
+    if tag == "tag:yaml.org,2002:float":
+        text = value.replace("_", "").lower()
+        if text in (".inf", "+.inf"):
+            return float("inf")
+        if text == "-.inf":
+            return float("-inf")
+        return float("nan") if text == ".nan" else float(text)
+    raise ConstructError(f"a {tag} value is not allowed here", node)
+
+
+def _int(value: str) -> int:
+    text = value.replace("_", "")
+    sign = -1 if text.startswith("-") else 1
+    text = text.lstrip("+-")
+    for prefix, base in (("0x", 16), ("0o", 8), ("0b", 2)):
+        if text.lower().startswith(prefix):
+            return sign * int(text[2:], base)
+    return sign * int(text)
 
 
 @dataclass(frozen=True)
@@ -57,9 +131,8 @@ class Parsed:
 
 
 def _safe_loader() -> YAML:
-    yaml = YAML(typ="safe")
-    yaml.Constructor = _DatesAsText
-    yaml.allow_duplicate_keys = False
+    yaml = YAML(typ="safe")  # the C parser when ruamel.yaml.clib is installed
+    yaml.Resolver = _FastResolver
     return yaml
 
 
@@ -92,7 +165,11 @@ def parse_text(text: str) -> tuple[Any, ParseError | None]:
         # The YAML error for a tab is cryptic; tabs are never right in our files.
         return None, ParseError("tab character found; indent with spaces, not tabs", line, col)
     try:
-        return _safe().load(text), None
+        node = _safe().compose(text)
+        return (None if node is None else _plain(node)), None
+    except ConstructError as exc:
+        mark = exc.node.start_mark
+        return None, ParseError(exc.message, mark.line + 1, mark.column + 1)
     except MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
@@ -226,11 +303,15 @@ def modeline(schema_ref: str) -> str:
 def write_atomic(path: Path, text: str) -> None:
     """Write via a temporary file in the same folder and rename, so a crash never
     leaves half a record behind."""
+    write_atomic_bytes(path, text.encode("utf-8"))
+
+
+def write_atomic_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -61,6 +61,12 @@ class RegistryBuilder:
         return path
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test gets its own validate cache, never the user's."""
+    monkeypatch.setenv("PEERNET_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def registry(tmp_path: Path) -> RegistryBuilder:
     """A small valid registry: one brigade, two partners, a partnership, a network, an event."""

@@ -18,6 +18,7 @@ def validate(
     paths: Annotated[list[Path] | None, typer.Argument(help="Files or folders to report on (default: the whole registry).", show_default=False)] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, json, or github (workflow annotations).")] = "text",
     as_of: Annotated[str | None, typer.Option("--as-of", help="Treat this date (YYYY-MM-DD) as today for 'not in the future' checks.")] = None,
+    no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every file instead of reusing results for unchanged ones.")] = False,
 ) -> None:
     """Check the registry: YAML syntax, schema, ids, references, dates and likely duplicates.
 
@@ -35,7 +36,7 @@ def validate(
     for path in paths or []:
         if not path.exists():
             raise UsageError(f"no such file or folder; check the path", path)
-    report = run(root, [p.resolve() for p in paths] if paths else None, today)
+    report = run(root, [p.resolve() for p in paths] if paths else None, today, use_cache=not no_cache)
     if fmt == "json":
         output.write(output.to_json({
             "files_checked": report.files_checked,
