@@ -21,7 +21,11 @@ def format_text(kind: str, text: str) -> str:
     lines = text.split("\n")
     if lines and lines[0].startswith(yamlio.MODELINE_PREFIX):
         text = "\n".join(lines[1:])  # re-added below, pointing at the right schema
-    data = yamlio.load_round_trip(text)
+    return canonical_text(kind, yamlio.load_round_trip(text))
+
+
+def canonical_text(kind: str, data: object) -> str:
+    """Modeline plus the data in schema key order (comments kept for round-trip data)."""
     body = yamlio.dump(canonical(kind, data)) if data is not None else ""
     return yamlio.modeline(KINDS[kind].modeline_ref) + body
 
