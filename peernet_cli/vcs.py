@@ -29,8 +29,7 @@ class Repo:
         except subprocess.TimeoutExpired:
             raise GitError(f"'git {args[0]}' took longer than 120 s; check the remote and retry") from None
         if check and done.returncode != 0:
-            detail = (done.stderr or done.stdout).strip().splitlines()
-            raise GitError(f"'git {' '.join(args[:2])}' failed: {detail[-1] if detail else 'no output'}")
+            raise GitError(f"'git {' '.join(args[:2])}' failed: {_reason(done.stderr or done.stdout)}")
         return done
 
     def current_branch(self) -> str | None:
@@ -90,6 +89,14 @@ class Repo:
 
     def rel(self, path: Path) -> str:
         return path.resolve().relative_to(self.top).as_posix()
+
+
+def _reason(output: str) -> str:
+    """git's own words for a failure: its fatal:/error: line(s), else its last line."""
+    lines = [line.strip() for line in output.strip().splitlines() if line.strip()]
+    key = [line for line in lines if line.startswith(("fatal:", "error:"))]
+    chosen = " ".join(key[:2]) if key else (lines[-1] if lines else "no output")
+    return chosen.rstrip(".")
 
 
 def find_repo(path: Path) -> Repo | None:

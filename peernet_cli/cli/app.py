@@ -78,9 +78,10 @@ def registry_root(ctx: typer.Context) -> Path:
 
 
 def register() -> None:
-    from . import contribute_cmds, fmt_cmd, query_cmds, validate_cmd
+    from . import contribute_cmds, fmt_cmd, query_cmds, report_cmds, validate_cmd
 
     query_cmds.register(app)
+    report_cmds.register(app)
     contribute_cmds.register(app)
     validate_cmd.register(app)
     fmt_cmd.register(app)
