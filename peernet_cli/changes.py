@@ -70,7 +70,7 @@ class ChangeSet:
         self.changes.append(FileChange(record.kind, record.path, canonical_text(record.kind, data), record.text))
 
     def diff(self, reg: Registry) -> str:
-        out = []
+        out: list[str] = []
         for c in self.changes:
             rel = reg.relpath(c.path)
             out.extend(difflib.unified_diff(

@@ -119,14 +119,24 @@ def edit(reg: Registry, record: Record, changes: dict[str, Any], title: str, ver
         if value is None:
             continue
         old = data.get(key)
+        if _same(old, value):
+            continue
         data[key] = value
         summary.append(f"{key}: {_show(old)} -> {_show(value)}")
     if not summary:
-        raise UsageError("nothing to change; pass at least one field option (see --help)")
+        raise UsageError(f"nothing to change in {reg.relpath(record.path)}: the values given are "
+                         "already there (pass a field option with a new value; see --help)")
     cs = ChangeSet(title, f"peernet/{verb}-{record.id}"[:100])
     cs.edit(reg, record, data)
     cs.summary.extend(summary)
     return cs
+
+
+def _same(old: Any, new: Any) -> bool:
+    """Equal as the user sees them (a round-trip date object equals its text)."""
+    if isinstance(old, list) and isinstance(new, list):
+        return [str(x) for x in old] == [str(x) for x in new]
+    return old is not None and str(old) == str(new)
 
 
 def _show(value: Any) -> str:

@@ -50,8 +50,10 @@ def _preflight(repo: Repo, cs: ChangeSet) -> None:
                          "and git config --global user.email you@example.org")
 
 
-def commit_on_branch(reg: Registry, cs: ChangeSet, message: str) -> tuple[Repo, str, str]:
-    """Commit the change on a new branch and return to the user's branch.
+def commit_on_branch(reg: Registry, cs: ChangeSet, message: str, remote: str = "origin",
+                     base: str | None = None) -> tuple[Repo, str, str]:
+    """Commit the change on a new branch that starts from the remote's base branch (so the
+    user's own unpushed commits never travel with it), then return to the user's branch.
     Returns (repo, branch, commit)."""
     repo = find_repo(reg.root)
     if repo is None:
@@ -61,17 +63,27 @@ def commit_on_branch(reg: Registry, cs: ChangeSet, message: str) -> tuple[Repo, 
     original = repo.current_branch()
     start = repo.head()
     branch = repo.unique_branch(cs.branch)
-    repo.switch_new(branch)
-    # Should the commit fail, the user stays on the new branch with the files written:
-    # nothing typed is lost, and the error says what git wants.
+    repo.switch_new(branch, repo.start_point(remote, base, original))
     for change in cs.changes:
         yamlio.write_atomic(change.path, change.after)
-    commit = repo.commit_paths([c.path for c in cs.changes], message)
+    try:
+        commit = repo.commit_paths([c.path for c in cs.changes], message)
+    except UsageError as exc:
+        # Back to the user's branch with the files left in the working tree (nothing typed
+        # is lost), and no empty branch behind.
+        _return(repo, original, start)
+        repo.git("branch", "-D", branch, check=False)
+        exc.message = f"{exc.message}; nothing was committed, the files are left in your working tree"
+        raise
+    _return(repo, original, start)
+    return repo, branch, commit
+
+
+def _return(repo: Repo, original: str | None, start: str) -> None:
     if original:
         repo.switch(original)
     else:
         repo.detach(start)
-    return repo, branch, commit
 
 
 def submit(repo: Repo, branch: str, remote: str, base: str | None) -> str:

@@ -59,8 +59,22 @@ class Repo:
             candidate, n = f"{name}-{n}", n + 1
         return candidate
 
-    def switch_new(self, name: str) -> None:
-        self.git("switch", "-c", name)
+    def switch_new(self, name: str, start: str = "HEAD") -> None:
+        self.git("switch", "--quiet", "--no-track", "-c", name, start)
+
+    def start_point(self, remote: str, base: str | None, current: str | None) -> str:
+        """Where a proposal branch starts: the remote's copy of the base branch (fetched
+        when the network allows; the last known copy otherwise), else HEAD."""
+        if base:
+            self.git("fetch", "--quiet", remote, base, check=False)
+        candidates = [f"refs/remotes/{remote}/{base}"] if base else []
+        candidates += [f"refs/remotes/{remote}/HEAD"]
+        if current:
+            candidates.append(f"refs/remotes/{remote}/{current}")
+        for ref in candidates:
+            if self.git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False).returncode == 0:
+                return ref
+        return "HEAD"
 
     def switch(self, name: str) -> None:
         self.git("switch", name)

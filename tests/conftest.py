@@ -107,3 +107,145 @@ def validate(cli: Callable[..., Any]) -> Callable[..., Any]:
         return cli("validate", "--as-of", AS_OF, *args, root=root, env=env)
 
     return run
+
+
+# --- contribute helpers: a real git checkout, the fake forge, the CLI as a subprocess -----
+
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from forge_server import GIT_ENV, FakeForge, git, init_bare_remote
+
+FORGE_TOKEN = "test-token-123"
+FORGE_REPO = "network/registry"
+# The isolated git identity and config from forge_server, applied on top of the test's environment.
+_GIT_ISOLATION = {k: v for k, v in GIT_ENV.items() if k.startswith("GIT_")}
+
+
+@dataclass
+class Checkout:
+    """A clone of a bare remote (`origin`) holding the small registry, committed and pushed
+    on `main`: what a contributor has after `git clone`."""
+
+    root: Path      # the working tree; holds registry/
+    bare: Path      # the remote it was cloned from
+
+    def git(self, *args: str) -> str:
+        return git(*args, cwd=self.root)
+
+    def branches(self) -> set[str]:
+        return set(self.git("for-each-ref", "--format=%(refname:short)", "refs/heads").split())
+
+    def current_branch(self) -> str:
+        return self.git("symbolic-ref", "--short", "HEAD")
+
+    def status(self) -> str:
+        """`git status --porcelain`, untracked files included; '' means clean."""
+        return self.git("status", "--porcelain", "--untracked-files=all")
+
+    def head(self, ref: str = "HEAD") -> str:
+        return self.git("rev-parse", ref)
+
+    def remote_head(self, branch: str) -> str | None:
+        """The commit `branch` points at in the bare remote, or None when it was never pushed."""
+        done = subprocess.run(["git", "--git-dir", str(self.bare), "rev-parse", "--verify", "--quiet",
+                               f"refs/heads/{branch}"], env=GIT_ENV, capture_output=True, text=True,
+                              timeout=30, check=False)
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    def commit_record(self, kind: str, data: dict[str, Any], message: str) -> Path:
+        """Add a record the usual way (commit on main and push), as another contributor would have."""
+        path = RegistryBuilder(self.root).add(kind, data)
+        self.git("add", "--", str(path.relative_to(self.root)))
+        self.git("commit", "-q", "-m", message)
+        self.git("push", "-q", "origin", "main")
+        return path
+
+    def commit_file(self, rel: str, text: str, message: str) -> Path:
+        path = RegistryBuilder(self.root).write(rel, text)
+        self.git("add", "--", rel)
+        self.git("commit", "-q", "-m", message)
+        self.git("push", "-q", "origin", "main")
+        return path
+
+
+@pytest.fixture(scope="session")
+def _pushed_registry(tmp_path_factory: pytest.TempPathFactory) -> Checkout:
+    """Built once per session: the `registry` fixture's records in a clone of a bare remote
+    (init_bare_remote), committed and pushed on main. Tests get copies (`checkout`)."""
+    base = tmp_path_factory.mktemp("pushed-registry")
+    source = RegistryBuilder(base / "reg")
+    for kind, data in BASE_RECORDS:
+        source.add(kind, copy.deepcopy(data))
+    bare = init_bare_remote(base / "remote" / "registry.git")
+    root = base / "checkout"
+    git("clone", "-q", str(bare), str(root))
+    shutil.copytree(source.root / "registry", root / "registry")
+    git("add", "registry", cwd=root)
+    git("commit", "-q", "-m", "Add the registry", cwd=root)
+    git("push", "-q", "origin", "main", cwd=root)
+    return Checkout(root, bare)
+
+
+@pytest.fixture
+def checkout(_pushed_registry: Checkout, tmp_path: Path) -> Checkout:
+    """A contributor's clone of the registry, in tmp_path: the small registry committed and
+    pushed on main, origin a bare remote of its own, main checked out, the tree clean."""
+    bare = tmp_path / "remote" / "registry.git"
+    shutil.copytree(_pushed_registry.bare, bare, symlinks=True)
+    root = tmp_path / "checkout"
+    shutil.copytree(_pushed_registry.root, root, symlinks=True)
+    git("remote", "set-url", "origin", str(bare), cwd=root)
+    return Checkout(root, bare)
+
+
+@pytest.fixture
+def fake_forge(checkout: Checkout) -> Iterator[FakeForge]:
+    """A GitHub-compatible API on 127.0.0.1 for network/registry, bound to the checkout's remote."""
+    with FakeForge(checkout.bare, token=FORGE_TOKEN) as forge:
+        yield forge
+
+
+def peernet_env(forge_url: str, **overrides: str | None) -> dict[str, str]:
+    """The environment peernet runs in: the test's (its private cache), an isolated git identity,
+    and the forge settings; an override of None removes a variable."""
+    env = {**os.environ, **_GIT_ISOLATION, "PEERNET_API_URL": forge_url, "PEERNET_REPO": FORGE_REPO,
+           "GH_TOKEN": FORGE_TOKEN}
+    for var in ("PEERNET_REGISTRY", "GITHUB_TOKEN", "PEERNET_HTTP_TIMEOUT"):
+        env.pop(var, None)
+    for key, value in overrides.items():
+        if value is None:
+            env.pop(key, None)
+        else:
+            env[key] = value
+    return env
+
+
+@pytest.fixture
+def peernet_environ(fake_forge: FakeForge) -> Callable[..., dict[str, str]]:
+    """peernet_environ(**overrides) -> the environment `peernet` runs the CLI in (see peernet_env)."""
+
+    def environ(**overrides: str | None) -> dict[str, str]:
+        return peernet_env(fake_forge.url, **overrides)
+
+    return environ
+
+
+@pytest.fixture
+def peernet(checkout: Checkout, peernet_environ: Callable[..., dict[str, str]]
+            ) -> Callable[..., subprocess.CompletedProcess[str]]:
+    """Run the real CLI in a subprocess, in the checkout (the registry is found by walking up):
+    peernet(*args, cwd=None, **env_overrides) -> CompletedProcess. stdin is /dev/null, so a
+    command that wanted to prompt fails instead of hanging; every run is bounded by a timeout."""
+
+    def run(*args: str, cwd: Path | None = None, **env: str | None) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "peernet_cli.cli.app", *args],
+                              cwd=cwd or checkout.root, env=peernet_environ(**env),
+                              stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=60,
+                              check=False)
+
+    return run

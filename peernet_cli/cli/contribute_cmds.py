@@ -86,7 +86,7 @@ def carry_out(ctx: typer.Context, reg: Any, cs: Any, no_pr: bool, dry_run: bool,
         for path in outcome.written:
             output.message(f"peernet: wrote {reg.relpath(path)}")
         return
-    repo, branch, commit = commit_on_branch(reg, cs, cs.commit_message(checked))
+    repo, branch, commit = commit_on_branch(reg, cs, cs.commit_message(checked), remote, base)
     output.message(f"peernet: committed {commit[:10]} on branch {branch}; your branch is unchanged")
     url = submit(repo, branch, remote, base)
     output.message(f"peernet: pull request opened for {branch}")
