@@ -80,8 +80,9 @@ class Forge:
         return pulls[0] if pulls else None
 
     def open_pull(self, branch: str, base: str, title: str, body: str) -> dict[str, Any]:
-        return self._request("POST", f"/repos/{self.owner}/{self.repo}/pulls",
-                             {"title": title, "head": branch, "base": base, "body": body})
+        pull: dict[str, Any] = self._request("POST", f"/repos/{self.owner}/{self.repo}/pulls",
+                                             {"title": title, "head": branch, "base": base, "body": body})
+        return pull
 
 
 def _http_message(exc: urllib.error.HTTPError, method: str, url: str) -> str:

@@ -175,7 +175,7 @@ def load(root: Path, use_cache: bool = False, check: FileCheck | None = None) ->
                 reg.file_findings.extend(_finding(f) for f in entry["findings"])
             continue
         todo.append((kind, path, rel, stat))
-    for (kind, path, rel, stat), (parsed, findings) in zip(todo, _scan(todo, check)):
+    for (kind, path, rel, stat), (parsed, findings) in zip(todo, _scan(todo, check), strict=True):
         _add(reg, kind, path, parsed)
         reg.file_findings.extend(findings)
         if cache is not None:

@@ -48,6 +48,50 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: date | None 
     return Report(sorted(set(findings), key=_order), checked)
 
 
+def changed_files(root: Path, rev: str) -> list[Path]:
+    """The registry files to report on for `--changed-since REV`: those changed between REV
+    and HEAD (`git diff REV...HEAD`, i.e. since the branch left REV), plus uncommitted and
+    untracked ones. A deleted file has nothing to report, but references to it now dangle,
+    so files that mention a deleted record's id are included too."""
+    from .errors import UsageError
+    from .registry import DATA_DIR
+    from .vcs import GitError, find_repo
+
+    if not rev or rev.startswith("-"):
+        raise UsageError(f"--changed-since needs a git revision such as origin/main (got '{rev}')")
+    repo = find_repo(root)
+    if repo is None:
+        raise UsageError(f"--changed-since needs a git repository, and {root} is not inside one "
+                         "(or git is not installed); run without --changed-since")
+    if repo.git("rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}", check=False).returncode != 0:
+        raise UsageError(f"--changed-since: unknown revision '{rev}'; check the name, and fetch it "
+                         "first if it is a remote branch (git fetch origin; in GitHub Actions, check "
+                         "out with fetch-depth: 0)")
+    data = (root / DATA_DIR).resolve()
+    try:
+        scope = data.relative_to(repo.top).as_posix()
+    except ValueError:
+        raise UsageError(f"--changed-since: {data} is not inside the git repository {repo.top}") from None
+    names: set[str] = set()
+    try:
+        for args in (("diff", "--name-only", "--no-renames", "-z", f"{rev}...HEAD"),
+                     ("diff", "--name-only", "--no-renames", "-z", "HEAD"),
+                     ("ls-files", "--others", "--exclude-standard", "-z")):
+            names.update(n for n in repo.git(*args, "--", scope).stdout.split("\0") if n)
+    except GitError as exc:
+        raise UsageError(f"--changed-since {rev}: {exc.message}") from None
+    paths = [repo.top / name for name in sorted(names)]
+    present = [p for p in paths if p.is_file() and not p.name.startswith(".")]  # as record_files
+    gone = {p.stem for p in paths if not p.exists() and p.suffix == ".yaml"}
+    if gone:
+        mention = re.compile(r"(?<![a-z0-9-])(" + "|".join(map(re.escape, sorted(gone))) + r")(?![a-z0-9-])")
+        listed = set(present)
+        for path in sorted(data.rglob("*.yaml")):
+            if path not in listed and mention.search(path.read_text(encoding="utf-8", errors="replace")):
+                present.append(path)
+    return present
+
+
 def _order(f: Finding) -> tuple[str, int, int, str, str]:
     return (f.file, f.line or 0, f.column or 0, f.field, f.message)
 

@@ -63,7 +63,7 @@ def _plain(node: Node) -> Any:
     """Python data from a composed node: dicts, lists, str, int, float, bool, None.
     Timestamps stay text (so JSON Schema's `format: date` sees what the user wrote), and
     any other tag is refused: data files never need custom types."""
-    tag = node.tag.value if hasattr(node.tag, "value") else str(node.tag)
+    tag = _tag(node)
     if tag not in _KNOWN_TAGS:
         shown = tag.replace("tag:yaml.org,2002:", "!!")
         raise ConstructError(f"the tag {shown} is not allowed; custom YAML tags are not allowed, "
@@ -71,7 +71,7 @@ def _plain(node: Node) -> Any:
     if isinstance(node, MappingNode):
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
-            if str(getattr(key_node.tag, "value", key_node.tag)) == "tag:yaml.org,2002:merge":
+            if _tag(key_node) == "tag:yaml.org,2002:merge":
                 raise ConstructError("merge keys (<<) are not allowed; write the fields out", key_node)
             key = _plain(key_node)
             if not isinstance(key, (str, int, float, bool)) and key is not None:
@@ -99,6 +99,11 @@ def _plain(node: Node) -> Any:
             return float("-inf")
         return float("nan") if text == ".nan" else float(text)
     raise ConstructError(f"a {tag} value is not allowed here", node)
+
+
+def _tag(node: Node) -> str:
+    tag: Any = node.tag
+    return str(getattr(tag, "value", tag))
 
 
 def _int(value: str) -> int:
@@ -306,12 +311,21 @@ def write_atomic(path: Path, text: str) -> None:
     write_atomic_bytes(path, text.encode("utf-8"))
 
 
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
 def write_atomic_bytes(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        # mkstemp makes the file private (0600); a record is an ordinary file, so give it
+        # the mode a plain open() would: an existing file's, else 0666 less the umask.
+        os.chmod(tmp, path.stat().st_mode & 0o777 if path.exists() else 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -19,7 +19,7 @@ SHIP_COLS = ["id", "brigade", "partner_name", "classification", "kind", "status"
 EVENT_COLS = ["id", "name", "type", "start_date", "where", "organizers"]
 
 
-def _ids(net, kinds, names: list[str] | None, label: str) -> list[str]:
+def _ids(net: Any, kinds: list[str], names: list[str] | None, label: str) -> list[str]:
     from ..names import resolve
 
     return [resolve(net.reg, kinds, n, label).id for n in names or []]

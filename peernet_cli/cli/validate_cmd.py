@@ -19,6 +19,7 @@ def validate(
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, json, or github (workflow annotations).")] = "text",
     as_of: Annotated[str | None, typer.Option("--as-of", help="Treat this date (YYYY-MM-DD) as today for 'not in the future' checks.")] = None,
     no_cache: Annotated[bool, typer.Option("--no-cache", help="Re-read every file instead of reusing results for unchanged ones.")] = False,
+    changed_since: Annotated[str | None, typer.Option("--changed-since", metavar="REV", help="Report only on registry files changed since the git revision REV (git diff REV...HEAD), plus uncommitted and untracked ones, e.g. origin/main in a pull request.", show_default=False)] = None,
 ) -> None:
     """Check the registry: YAML syntax, schema, ids, references, dates and likely duplicates.
 
@@ -35,8 +36,17 @@ def validate(
     root = registry_root(ctx)
     for path in paths or []:
         if not path.exists():
-            raise UsageError(f"no such file or folder; check the path", path)
-    report = run(root, [p.resolve() for p in paths] if paths else None, today, use_cache=not no_cache)
+            raise UsageError("no such file or folder; check the path", path)
+    only = [p.resolve() for p in paths] if paths else None
+    if changed_since is not None:
+        from ..validate import changed_files
+
+        changed = changed_files(root, changed_since)
+        if only is not None:
+            changed = [c for c in changed if any(c == p or p in c.parents for p in only)]
+        output.message(f"peernet: {len(changed)} registry file(s) changed since {changed_since}")
+        only = changed
+    report = run(root, only, today, use_cache=not no_cache)
     if fmt == "json":
         output.write(output.to_json({
             "files_checked": report.files_checked,
