@@ -1,0 +1,54 @@
+"""`peernet export`."""
+
+from __future__ import annotations
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+class ExportFormat(str, Enum):
+    csv = "csv"
+    json = "json"
+    sqlite = "sqlite"
+    datapackage = "datapackage"
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="csv (a folder of CSVs), json (one file), "
+                                              "sqlite (a database) or datapackage (a Frictionless Data Package folder).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="File (json, sqlite) or folder (csv, datapackage) to "
+                                         "write; '-' writes json to stdout.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace the output if it exists and is not empty.")] = False,
+) -> None:
+    """Export every record: `peernet export --format sqlite --output peernet.db`.
+
+    Lists are JSON text in CSV cells; location, social and attendance become <field>_<property>
+    columns. SQLite adds an organizations table, foreign keys and link tables for Datasette.
+    """
+    from .. import output as out
+    from ..errors import UsageError
+    from ..export import export as run
+    from ..export import iter_counts, to_json
+    from ..registry import load
+    from .app import registry_root
+
+    reg = load(registry_root(ctx))
+    bad = len(reg.unreadable)
+    if bad:
+        out.message(f"peernet: warning: {bad} file(s) could not be read and are left out; "
+                    "run 'peernet validate' to see why")
+    if str(output) == "-":
+        if fmt is not ExportFormat.json:
+            raise UsageError("only --format json can be written to stdout ('-'); give a path")
+        out.write(to_json(reg))
+        return
+    counts = run(reg, fmt.value, output, force)
+    out.message(f"peernet: exported {', '.join(iter_counts(counts))} to {output}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("export")(export)

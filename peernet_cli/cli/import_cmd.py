@@ -1,0 +1,69 @@
+"""`peernet import cfa-brigades`."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+imports = typer.Typer(help="Bring records in from other datasets.", no_args_is_help=True)
+
+
+@imports.command("cfa-brigades")
+def cfa_brigades(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(help="Code for America's organizations.json "
+                                         "(codeforamerica/brigade-information).", show_default=False)],
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the diff and the summary; write nothing.")] = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also list every created and updated brigade "
+                                          "with the fields it gained.")] = False,
+) -> None:
+    """Create and complete brigades from CfA's brigade list: `peernet import cfa-brigades organizations.json`.
+
+    Existing brigades (matched by id, name or website) only gain fields they lack; entries that
+    are not brigades (government, partners, projects…) are skipped with a reason. Files are
+    written directly in canonical form; a second run changes nothing.
+    """
+    from .. import output
+    from ..changes import verify
+    from ..errors import UsageError
+    from ..importer import apply, plan_import, read_entries
+    from ..registry import load
+    from .app import registry_root
+
+    if not file.is_file():
+        raise UsageError("no such file; give the path of organizations.json", file)
+    reg = load(registry_root(ctx))
+    if reg.unreadable:
+        raise UsageError(f"{len(reg.unreadable)} registry file(s) could not be read; run 'peernet validate' "
+                         "and fix them before importing")
+    plan = plan_import(reg, read_entries(file))
+    if plan.changes.changes:
+        verify(reg, plan.changes, date.today())  # raises before anything is written
+    for o in plan.outcomes:
+        label = f'"{o.name}"' + (f" ({o.id})" if o.id else "")
+        if o.action == "skipped":
+            output.message(f"peernet: skipped {label}: {'; '.join(o.notes)}")
+            continue
+        if verbose and o.action in ("created", "updated"):
+            output.message(f"peernet: {o.action} {label}: {', '.join(o.filled)}")
+        for note in o.notes:
+            output.message(f"peernet: note: {label}: {note}")
+    if dry_run:
+        diff = plan.changes.diff(reg)
+        if diff:
+            output.write(diff)
+    else:
+        apply(plan)
+    c = plan.counts
+    verb = "would be" if dry_run else "were"
+    output.message(f"peernet: {plan.total} entries read: {c['created']} created, {c['updated']} updated, "
+                   f"{c['unchanged']} unchanged, {c['skipped']} skipped"
+                   + (" (dry run: nothing written)" if dry_run else "")
+                   + ("" if plan.changes.changes else f"; no files {verb} changed"))
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(imports, name="import")

@@ -1,0 +1,499 @@
+"""`peernet export`: the whole registry as CSV, JSON, SQLite or a Frictionless Data Package.
+
+Columns (CSV, SQLite, Data Package) come from the JSON Schemas, in schema property order:
+
+- a scalar field is one column (booleans written `true`/`false`, numbers as JSON numbers);
+- an object whose properties are all scalars (`location`, `social`, `attendance`) becomes one
+  column per property, named `<field>_<property>` (`location_city`, `social_twitter`…), in
+  schema order;
+- every list (of scalars such as `aliases`, `topics`, `organizers`, or of objects such as
+  `sources`, `links`, `other_names`, `networks`, `milestones`, `projects`) is one column holding
+  the list as JSON text (`["boston"]`, `[{"document": "…", "note": "…"}]`);
+- an empty cell means the field is absent (the schema allows no empty strings); an empty
+  list is `[]`, so it stays distinct from an absent one.
+
+This is lossless for every valid record: reading a cell back is "empty → absent, JSON column →
+json.loads, number → json.loads, boolean → true/false, else the text". A record holding a field
+the schema does not know is refused rather than silently dropped (run `peernet validate`).
+
+SQLite: one table per kind with exactly the CSV columns (TEXT / REAL / INTEGER, booleans 0/1,
+PRIMARY KEY id), plus
+- `organizations(id, kind, name)`: every brigade, partner and network, because several
+  references may point at more than one kind (a partnership's partner may be a brigade);
+- in `partnerships`: `brigade` REFERENCES brigades(id), `partner` REFERENCES organizations(id),
+  and two derived nullable columns `partner_partner_id` REFERENCES partners(id) and
+  `partner_brigade_id` REFERENCES brigades(id) (exactly one is set), so joins and Datasette's
+  foreign-key links work for brigade-collaboration partnerships too;
+- link tables for many-to-many relations: `event_organizers`, `event_participants`
+  (event_id, organization_id, position) and `memberships` (member_id, member_kind,
+  network_id, role, start_date, end_date, note, position);
+- indexes on every foreign-key and common filter column.
+
+Data Package: datapackage.json (Frictionless tabular data package) with one resource per
+kind plus `organizations.csv`; field types string/number/integer/boolean/array, `date` for
+date fields whose values are all full dates; primaryKey id; foreignKeys as in SQLite (the
+partner column references organizations).
+
+Output is written to a temporary file or folder next to the target, then renamed into place.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InvalidDataError, UsageError
+from .registry import Record, Registry
+from .schemas import KINDS, load_schema, resolve
+
+FORMATS = ("csv", "json", "sqlite", "datapackage")
+SCALARS = ("string", "number", "integer", "boolean")
+FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+ORG_KINDS = ("brigade", "partner", "network")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One exported column: where its value sits in a record and what type it has."""
+
+    name: str  # e.g. location_city
+    path: tuple[str, ...]  # e.g. ("location", "city")
+    type: str  # string | number | integer | boolean | json
+    title: str
+    description: str
+    date: str | None = None  # "full" for YYYY-MM-DD fields, "partial" for reduced-precision dates
+
+    @property
+    def sql_type(self) -> str:
+        return {"number": "REAL", "integer": "INTEGER", "boolean": "INTEGER"}.get(self.type, "TEXT")
+
+
+def _scalar_type(schema: dict[str, Any]) -> str | None:
+    kind = schema.get("type")
+    if kind in SCALARS:
+        return str(kind)
+    if kind is None and "enum" in schema and all(isinstance(v, str) for v in schema["enum"]):
+        return "string"
+    return None
+
+
+def _date_kind(schema: dict[str, Any]) -> str | None:
+    if schema.get("type") != "string":
+        return None
+    if schema.get("format") == "date":
+        return "full"
+    if str(schema.get("pattern", "")).startswith("^[0-9]{4}("):
+        return "partial"
+    return None
+
+
+def columns(kind: str) -> list[Column]:
+    """The exported columns of a kind, in schema property order."""
+    base = load_schema(KINDS[kind].schema_file)
+    out: list[Column] = []
+    for name, prop in base["properties"].items():
+        schema, doc = resolve(prop, base)
+        title, desc = str(schema.get("title", name)), str(schema.get("description", ""))
+        scalar = _scalar_type(schema)
+        if scalar:
+            out.append(Column(name, (name,), scalar, title, desc, _date_kind(schema)))
+            continue
+        subs = schema.get("properties") if schema.get("type") == "object" else None
+        resolved = {k: resolve(v, doc)[0] for k, v in (subs or {}).items()}
+        if resolved and all(_scalar_type(s) for s in resolved.values()):
+            for sub, sub_schema in resolved.items():
+                out.append(Column(f"{name}_{sub}", (name, sub), _scalar_type(sub_schema) or "string",
+                                  f"{title}: {sub_schema.get('title', sub)}",
+                                  str(sub_schema.get("description", "")), _date_kind(sub_schema)))
+        else:
+            out.append(Column(name, (name,), "json", title, desc))
+    return out
+
+
+# --- records to rows -------------------------------------------------------------------
+
+
+def _records(reg: Registry, kind: str) -> list[Record]:
+    return [reg.of(kind)[i] for i in sorted(reg.of(kind))]
+
+
+def row_values(record: Record, cols: list[Column], rel: str) -> dict[str, Any]:
+    """The record's values by column (Python values; None for absent). Refuses fields the
+    columns cannot hold, so an export never drops data silently."""
+    data = record.data
+    known_top = {c.path[0] for c in cols}
+    nested: dict[str, set[str]] = {}
+    for c in cols:
+        if len(c.path) == 2:
+            nested.setdefault(c.path[0], set()).add(c.path[1])
+    for key in data:
+        if key not in known_top:
+            raise InvalidDataError(f"field '{key}' is not in the {record.kind} schema, so it cannot be "
+                                   "exported; run 'peernet validate'", rel)
+    for key, subs in nested.items():
+        mapping = data.get(key)
+        if mapping is None:
+            continue
+        if not isinstance(mapping, dict):
+            raise InvalidDataError(f"'{key}' must be a mapping to be exported; run 'peernet validate'", rel)
+        for sub in mapping:
+            if sub not in subs:
+                raise InvalidDataError(f"field '{key}.{sub}' is not in the {record.kind} schema, so it "
+                                       "cannot be exported; run 'peernet validate'", rel)
+    out: dict[str, Any] = {}
+    for c in cols:
+        value: Any = data.get(c.path[0])
+        if len(c.path) == 2:
+            value = value.get(c.path[1]) if isinstance(value, dict) else None
+        if value is not None and c.type != "json" and isinstance(value, (list, dict)):
+            raise InvalidDataError(f"'{'.'.join(c.path)}' must be a single value to be exported; "
+                                   "run 'peernet validate'", rel)
+        out[c.name] = value
+    return out
+
+
+def cell(value: Any, col: Column) -> str:
+    """The CSV text of a value (see the module docstring for the rule)."""
+    if value is None:
+        return ""
+    if col.type == "json" or isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    return str(value)
+
+
+def sql_value(value: Any, col: Column) -> Any:
+    if value is None:
+        return None
+    if col.type == "json" or isinstance(value, (list, dict)):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, bool):
+        return int(value)
+    return value
+
+
+@dataclass
+class Table:
+    kind: str
+    cols: list[Column]
+    rows: list[dict[str, Any]]
+
+    @property
+    def name(self) -> str:
+        return KINDS[self.kind].folder
+
+
+def tables(reg: Registry) -> list[Table]:
+    out = []
+    for kind in KINDS:
+        cols = columns(kind)
+        out.append(Table(kind, cols, [row_values(r, cols, reg.relpath(r.path)) for r in _records(reg, kind)]))
+    return out
+
+
+def organizations(reg: Registry) -> list[dict[str, str]]:
+    rows = [{"id": r.id, "kind": kind, "name": r.name} for kind in ORG_KINDS for r in _records(reg, kind)]
+    return sorted(rows, key=lambda r: r["id"])
+
+
+def csv_text(table: Table) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([c.name for c in table.cols])
+    for row in table.rows:
+        writer.writerow([cell(row[c.name], c) for c in table.cols])
+    return buf.getvalue()
+
+
+def _plain_csv(header: list[str], rows: list[dict[str, Any]]) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if row.get(h) is None else row[h] for h in header])
+    return buf.getvalue()
+
+
+# --- formats ---------------------------------------------------------------------------
+
+
+def to_json(reg: Registry) -> str:
+    """One JSON document {brigades: [...], partners: [...], ...}, records as in their files."""
+    doc = {KINDS[k].folder: [r.data for r in _records(reg, k)] for k in KINDS}
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_csv_folder(reg: Registry, folder: Path, with_organizations: bool = False) -> dict[str, int]:
+    counts = {}
+    for table in tables(reg):
+        (folder / f"{table.name}.csv").write_text(csv_text(table), encoding="utf-8")
+        counts[table.name] = len(table.rows)
+    if with_organizations:
+        (folder / "organizations.csv").write_text(
+            _plain_csv(["id", "kind", "name"], organizations(reg)), encoding="utf-8")
+    return counts
+
+
+# Foreign keys: (table, column) -> (referenced table, column). The partner of a partnership
+# may be a brigade, so it references organizations (brigades, partners and networks).
+FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
+    ("brigades", "successor"): ("brigades", "id"),
+    ("partners", "parent"): ("partners", "id"),
+    ("networks", "parent"): ("networks", "id"),
+    ("networks", "operator"): ("organizations", "id"),
+    ("partnerships", "brigade"): ("brigades", "id"),
+    ("partnerships", "partner"): ("organizations", "id"),
+    ("partnerships", "introduced_by"): ("organizations", "id"),
+    ("partnerships", "referred_by"): ("organizations", "id"),
+}
+INDEXED = {
+    "brigades": ["status", "classification", "location_state", "location_country", "successor"],
+    "partners": ["classification", "parent", "location_state"],
+    "partnerships": ["brigade", "partner", "partner_partner_id", "partner_brigade_id", "status", "kind",
+                     "introduced_by", "referred_by"],
+    "events": ["type", "start_date"],
+    "networks": ["classification", "parent", "operator"],
+    "organizations": ["kind"],
+    "event_organizers": ["event_id", "organization_id"],
+    "event_participants": ["event_id", "organization_id"],
+    "memberships": ["member_id", "network_id", "role"],
+}
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _create(con: sqlite3.Connection, table: str, cols: list[tuple[str, str]], pk: list[str] | None,
+            fks: dict[str, tuple[str, str]]) -> None:
+    parts = [f"{_q(n)} {t}" + (" NOT NULL" if pk and n in pk else "") for n, t in cols]
+    if pk:
+        parts.append(f"PRIMARY KEY ({', '.join(_q(p) for p in pk)})")
+    for col, (ref_table, ref_col) in fks.items():
+        parts.append(f"FOREIGN KEY ({_q(col)}) REFERENCES {_q(ref_table)}({_q(ref_col)})")
+    con.execute(f"CREATE TABLE {_q(table)} (\n  " + ",\n  ".join(parts) + "\n)")
+    for col in INDEXED.get(table, []):
+        con.execute(f"CREATE INDEX {_q(f'idx_{table}_{col}')} ON {_q(table)}({_q(col)})")
+
+
+def _insert(con: sqlite3.Connection, table: str, names: list[str], rows: list[list[Any]]) -> None:
+    marks = ", ".join("?" for _ in names)
+    con.executemany(f"INSERT INTO {_q(table)} ({', '.join(_q(n) for n in names)}) VALUES ({marks})", rows)
+
+
+def write_sqlite(reg: Registry, path: Path) -> dict[str, int]:
+    con = sqlite3.connect(path)
+    counts: dict[str, int] = {}
+    try:
+        with con:
+            _create(con, "organizations", [("id", "TEXT"), ("kind", "TEXT"), ("name", "TEXT")], ["id"], {})
+            orgs = organizations(reg)
+            _insert(con, "organizations", ["id", "kind", "name"], [[o["id"], o["kind"], o["name"]] for o in orgs])
+            kind_of = {o["id"]: o["kind"] for o in orgs}
+            for table in tables(reg):
+                cols = [(c.name, c.sql_type) for c in table.cols]
+                extra: list[str] = []
+                if table.name == "partnerships":
+                    extra = ["partner_partner_id", "partner_brigade_id"]
+                    cols += [(e, "TEXT") for e in extra]
+                fks = {col: ref for (t, col), ref in FOREIGN_KEYS.items() if t == table.name}
+                if table.name == "partnerships":
+                    fks |= {"partner_partner_id": ("partners", "id"), "partner_brigade_id": ("brigades", "id")}
+                _create(con, table.name, cols, ["id"], fks)
+                values = []
+                for row in table.rows:
+                    line = [sql_value(row[c.name], c) for c in table.cols]
+                    if extra:
+                        partner = str(row.get("partner"))
+                        line += [partner if kind_of.get(partner) == "partner" else None,
+                                 partner if kind_of.get(partner) == "brigade" else None]
+                    values.append(line)
+                _insert(con, table.name, [c for c, _ in cols], values)
+                counts[table.name] = len(table.rows)
+            _link_tables(con, reg)
+    finally:
+        con.close()
+    return counts
+
+
+def _link_tables(con: sqlite3.Connection, reg: Registry) -> None:
+    link_cols = [("event_id", "TEXT"), ("organization_id", "TEXT"), ("position", "INTEGER")]
+    for field in ("organizers", "participants"):
+        table = f"event_{field}"
+        _create(con, table, link_cols, ["event_id", "organization_id"],
+                {"event_id": ("events", "id"), "organization_id": ("organizations", "id")})
+        rows = []
+        for event in _records(reg, "event"):
+            ids = event.get(field)
+            for pos, org in enumerate(ids if isinstance(ids, list) else []):
+                rows.append([event.id, org, pos])
+        con.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?, ?)", rows)
+    member_cols = [("member_id", "TEXT"), ("member_kind", "TEXT"), ("network_id", "TEXT"), ("role", "TEXT"),
+                   ("start_date", "TEXT"), ("end_date", "TEXT"), ("note", "TEXT"), ("position", "INTEGER")]
+    _create(con, "memberships", member_cols, ["member_id", "position"],
+            {"member_id": ("organizations", "id"), "network_id": ("organizations", "id")})
+    rows = []
+    for kind in ("brigade", "partner"):
+        for record in _records(reg, kind):
+            nets = record.get("networks")
+            for pos, m in enumerate(nets if isinstance(nets, list) else []):
+                if isinstance(m, dict):
+                    rows.append([record.id, kind, m.get("network"), m.get("role"), m.get("start_date"),
+                                 m.get("end_date"), m.get("note"), pos])
+    _insert(con, "memberships", [c for c, _ in member_cols], rows)
+
+
+def datapackage(reg: Registry, tabs: list[Table]) -> dict[str, Any]:
+    """The datapackage.json descriptor for the CSVs written by write_csv_folder."""
+    resources = []
+    for table in tabs:
+        fields = []
+        for c in table.cols:
+            values = [row[c.name] for row in table.rows if row[c.name] is not None]
+            ftype = {"json": "array"}.get(c.type, c.type)
+            if c.date == "full" or (c.date == "partial" and values and all(
+                    isinstance(v, str) and FULL_DATE.fullmatch(v) for v in values)):
+                ftype = "date"
+            field: dict[str, Any] = {"name": c.name, "type": ftype, "title": c.title}
+            if c.description:
+                field["description"] = c.description
+            fields.append(field)
+        fks = [{"fields": col, "reference": {"resource": ref, "fields": ref_col}}
+               for (t, col), (ref, ref_col) in FOREIGN_KEYS.items() if t == table.name]
+        schema: dict[str, Any] = {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
+        if fks:
+            schema["foreignKeys"] = fks
+        resources.append(_resource(table.name, f"{table.name.capitalize()} ({len(table.rows)} records)", schema))
+    org_schema = {"fields": [
+        {"name": "id", "type": "string", "title": "Id", "description": "Id of a brigade, partner or network."},
+        {"name": "kind", "type": "string", "title": "Kind", "description": "brigade, partner or network."},
+        {"name": "name", "type": "string", "title": "Name", "description": "The organization's name."},
+    ], "primaryKey": ["id"], "missingValues": [""]}
+    resources.append(_resource("organizations", "Every brigade, partner and network id (references may "
+                               "point at more than one kind)", org_schema))
+    return {
+        "profile": "tabular-data-package",
+        "name": "peernet",
+        "title": "peernet: civic-tech brigades, partners, partnerships, events and networks",
+        "description": "Exported by `peernet export --format datapackage`. List fields are JSON text "
+                       "(type array); location/social/attendance are flattened into <field>_<property> columns.",
+        "resources": resources,
+    }
+
+
+def _resource(name: str, title: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "path": f"{name}.csv", "title": title, "profile": "tabular-data-resource",
+            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "schema": schema}
+
+
+def write_datapackage(reg: Registry, folder: Path) -> dict[str, int]:
+    counts = write_csv_folder(reg, folder, with_organizations=True)
+    descriptor = datapackage(reg, tables(reg))
+    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+    return counts
+
+
+# --- writing safely ----------------------------------------------------------------------
+
+
+def _not_empty(path: Path) -> bool:
+    if path.is_dir():
+        return any(path.iterdir())
+    return path.exists() and path.stat().st_size > 0
+
+
+def check_target(output: Path, folder: bool, force: bool, root: Path | None = None) -> None:
+    """Refuse to overwrite a non-empty output without --force, and never replace the
+    registry itself or a folder that contains it."""
+    if root is not None:
+        resolved, reg = output.resolve(), root.resolve()
+        if resolved == reg or reg.is_relative_to(resolved) or resolved.is_relative_to(reg / "registry"):
+            raise UsageError("the output would replace or sit inside the registry; choose another path", output)
+    if output.is_dir() and not folder:
+        raise UsageError("is a folder; give a file path for this format", output)
+    if _not_empty(output) and not force:
+        raise UsageError("already exists and is not empty; pass --force to replace it", output)
+
+
+def _umask() -> int:
+    current = os.umask(0o022)
+    os.umask(current)
+    return current
+
+
+def _publish_folder(output: Path, fill: Callable[[Path], dict[str, int]]) -> dict[str, int]:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent))
+    try:
+        counts = fill(tmp)
+        os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp makes it private; give it a plain mkdir's mode
+        old = None
+        if output.exists() or output.is_symlink():
+            old = output.with_name(f".{output.name}.old-{os.getpid()}")
+            os.rename(output, old)
+        os.rename(tmp, output)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    if old is not None:
+        if old.is_dir() and not old.is_symlink():
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            old.unlink(missing_ok=True)
+    return counts
+
+
+def _publish_file(output: Path, fill: Callable[[Path], dict[str, int]]) -> dict[str, int]:
+    output.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{output.name}.", suffix=".tmp", dir=output.parent)
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        tmp.unlink()  # sqlite3 wants to create the file itself
+        counts = fill(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, output)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return counts
+
+
+def export(reg: Registry, fmt: str, output: Path, force: bool = False) -> dict[str, int]:
+    """Write the registry to `output` in `fmt`; returns the number of rows per table."""
+    if fmt not in FORMATS:
+        raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
+    folder = fmt in ("csv", "datapackage")
+    check_target(output, folder, force, reg.root)
+    tables(reg)  # refuse data that cannot be exported before touching anything
+    if fmt == "csv":
+        return _publish_folder(output, lambda tmp: write_csv_folder(reg, tmp))
+    if fmt == "datapackage":
+        return _publish_folder(output, lambda tmp: write_datapackage(reg, tmp))
+    if fmt == "sqlite":
+        return _publish_file(output, lambda tmp: write_sqlite(reg, tmp))
+
+    def fill_json(tmp: Path) -> dict[str, int]:
+        tmp.write_text(to_json(reg), encoding="utf-8")
+        return {KINDS[k].folder: len(reg.of(k)) for k in KINDS}
+
+    return _publish_file(output, fill_json)
+
+
+def iter_counts(counts: dict[str, int]) -> Iterator[str]:
+    for name, n in counts.items():
+        yield f"{n} {name}"
