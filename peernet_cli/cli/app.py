@@ -3,7 +3,6 @@ exit codes and one-line messages."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,7 +10,7 @@ import typer
 from typer.core import TyperGroup
 
 from .. import __version__
-from ..errors import ExitCode, PeernetError
+from ..errors import PeernetError
 
 
 class PeernetGroup(TyperGroup):
@@ -85,6 +84,10 @@ def register() -> None:
     contribute_cmds.register(app)
     validate_cmd.register(app)
     fmt_cmd.register(app)
+    from . import export_cmd; export_cmd.register(app)  # noqa: E702
+    from . import import_cmd; import_cmd.register(app)  # noqa: E702
+    from . import schema_cmd; schema_cmd.register(app)  # noqa: E702
+    from . import init_cmd; init_cmd.register(app)  # noqa: E702
 
 
 register()
