@@ -65,8 +65,8 @@ def build(reg: Registry) -> Graph:
     return g
 
 
-def layout(g: Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
-    """Positions in a unit-free plane. Each connected group is laid out on its own (a
+def _group_layout(g: Graph, seed: int = 7) -> dict[str, tuple[float, float]]:
+    """First pass of `layout`: positions in a unit-free plane. Each connected group is laid out on its own (a
     force-directed layout from a fixed seed) and the groups are packed in rows, biggest
     first, so clusters never pile on top of each other the way one global layout of a
     sparse graph does."""
@@ -239,3 +239,92 @@ def to_mermaid(g: Graph) -> str:
         arrow = "-.-" if e["status"] in ("prospective", "unknown") else "---"
         lines.append(f"  {ids[e['source']]} {arrow} {ids[e['target']]}")
     return "\n".join(lines) + "\n"
+
+
+# --- the drawing layout ---------------------------------------------------------------
+
+UNIT = 70.0  # pixels per layout unit when drawn
+MARGIN = 40.0
+LEGEND_W = 230.0
+
+
+def _label_units(node: dict[str, Any]) -> float:
+    """How far a node's label runs to the right, in layout units (an estimate: no font metrics)."""
+    per_char, offset = (7.2, 10.0) if node["kind"] == "brigade" else (5.1, 8.0)
+    return (offset + per_char * len(node["label"])) / UNIT
+
+
+def _separate(pts: dict[str, tuple[float, float]], nodes: dict[str, dict[str, Any]],
+              passes: int = 60) -> dict[str, tuple[float, float]]:
+    """Nudge nodes up or down until no two labels overlap (or `passes` run out): each label is
+    a box to the right of its node. Deterministic: pairs are visited in id order."""
+    half = 0.14  # half a label's height, in layout units
+    at = {n: list(p) for n, p in sorted(pts.items())}
+    ids = list(at)
+    for _ in range(passes):
+        moved = False
+        for i, a in enumerate(ids):
+            for b in ids[i + 1:]:
+                (ax, ay), (bx, by) = at[a], at[b]
+                if ax - 0.1 >= bx + _label_units(nodes[b]) or bx - 0.1 >= ax + _label_units(nodes[a]):
+                    continue
+                overlap = 2 * half - abs(ay - by)
+                if overlap <= 0:
+                    continue
+                push = overlap / 2 + 0.005
+                up, down = (a, b) if (ay, a) < (by, b) else (b, a)
+                at[up][1] -= push
+                at[down][1] += push
+                moved = True
+        if not moved:
+            break
+    return {n: (x, y) for n, (x, y) in at.items()}
+
+
+def layout(g: Graph, aspect: float = 1.45) -> dict[str, tuple[float, float]]:
+    """Positions for drawing (layout units; UNIT pixels each). Groups from _group_layout,
+    re-packed for a screen: each group's box includes its labels (a square that ignored
+    them made a map of many small groups wide and sparse), groups of similar height share
+    rows, and the row width is the one whose whole picture is closest to `aspect`."""
+    base = _group_layout(g)
+    nodes = {n["id"]: n for n in g.nodes}
+    unit = UNIT
+    boxes = []
+    for group in components(g):
+        if len(group) == 2:  # a brigade above its partner: closer together than graph.layout has them
+            pts = {n: (base[n][0], base[n][1] * 0.6) for n in group}
+        else:  # a little more room, then labels pushed apart
+            pts = _separate({n: (base[n][0] * 1.3, base[n][1] * 1.3) for n in group}, nodes)
+        x0 = min(x for x, _ in pts.values()) - 0.15
+        x1 = max(x + _label_units(nodes[n]) for n, (x, _) in pts.items())
+        y0 = min(y for _, y in pts.values()) - 0.2
+        y1 = max(y for _, y in pts.values()) + 0.2
+        boxes.append((group, pts, x0, y0, x1 - x0, y1 - y0))
+    boxes.sort(key=lambda b: (-round(b[5], 2), -round(b[4], 2), b[0][0]))
+    gap = 0.3
+
+    def pack(width: float) -> tuple[dict[str, tuple[float, float]], float, float]:
+        out: dict[str, tuple[float, float]] = {}
+        x = y = row_h = used_w = 0.0
+        for _group, pts, bx, by, bw, bh in boxes:
+            if x > 0 and x + bw > width:
+                x, y, row_h = 0.0, y + row_h + gap, 0.0
+            for n, (px, py) in pts.items():
+                out[n] = (round(x + px - bx, 4), round(y + py - by, 4))
+            x += bw + gap
+            used_w = max(used_w, x - gap)
+            row_h = max(row_h, bh)
+        return out, used_w, y + row_h
+
+    widest = max((b[4] for b in boxes), default=1.0)
+    total = sum(b[4] * b[5] for b in boxes) or 1.0
+    best: tuple[float, dict[str, tuple[float, float]]] | None = None
+    for step in range(1, 41):
+        width = max(widest, (total * aspect) ** 0.5 * step / 20)
+        pos, w, h = pack(width)
+        # the drawn picture adds margins, label room and the legend around the nodes
+        ratio = (w * unit + 2 * MARGIN + LEGEND_W) / (h * unit + 2 * MARGIN)
+        score = abs(ratio - aspect)
+        if best is None or score < best[0] - 1e-9:
+            best = (score, pos)
+    return best[1] if best else {}

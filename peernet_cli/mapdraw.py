@@ -8,11 +8,8 @@ from __future__ import annotations
 
 from xml.sax.saxutils import escape, quoteattr
 
-from .graph import COLORS, OTHER_COLOR, Graph, color_for
+from .graph import COLORS, LEGEND_W, MARGIN, OTHER_COLOR, UNIT, Graph, color_for
 
-UNIT = 70.0  # pixels per layout unit
-MARGIN = 40.0
-LEGEND_W = 230.0
 LABEL_ROOM = 170.0  # labels run to the right of their node
 
 
@@ -85,9 +82,9 @@ def to_png(g: Graph, pos: dict[str, tuple[float, float]], scale: float = 1.0) ->
     pts, width, height = _px(pos)
     img = Image.new("RGB", (int(width * scale), int(height * scale)), "white")
     draw = ImageDraw.Draw(img)
-    bold = ImageFont.load_default(size=int(12 * scale))
-    small = ImageFont.load_default(size=int(9 * scale))
-    small_legend = ImageFont.load_default(size=int(11 * scale))
+    bold = _font(12 * scale, bold=True)
+    small = _font(9 * scale)
+    small_legend = _font(11 * scale)
 
     def s(p: tuple[float, float]) -> tuple[float, float]:
         return p[0] * scale, p[1] * scale
@@ -117,6 +114,23 @@ def to_png(g: Graph, pos: dict[str, tuple[float, float]], scale: float = 1.0) ->
     buf = io.BytesIO()
     img.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
+
+
+_FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/Library/Fonts",
+              "C:/Windows/Fonts")
+
+
+def _font(size: float, bold: bool = False) -> object:
+    """DejaVu Sans where the system has it (it covers ß, ü, ö…), else Pillow's built-in font."""
+    from pathlib import Path
+
+    from PIL import ImageFont
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    for folder in _FONT_DIRS:
+        if (Path(folder) / name).is_file():
+            return ImageFont.truetype(str(Path(folder) / name), int(size))
+    return ImageFont.load_default(size=int(size))
 
 
 def _dashed(draw: object, a: tuple[float, float], b: tuple[float, float], scale: float) -> None:

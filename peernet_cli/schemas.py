@@ -97,11 +97,7 @@ def inline_refs(schema: Any, base: dict[str, Any]) -> Any:
     if not isinstance(schema, dict):
         return schema
     if "$ref" in schema:
-        target, _, pointer = schema["$ref"].partition("#")
-        doc = load_schema(target) if target else base
-        node: Any = doc
-        for part in pointer.strip("/").split("/"):
-            node = node[part]
+        node, doc = ref_target(schema["$ref"], base)
         # The target's own description wins: error messages quote it ("a kebab-case slug…").
         rest = {k: v for k, v in schema.items() if k != "$ref"}
         return inline_refs({**rest, **node}, doc)
@@ -113,14 +109,20 @@ def resolve(schema: dict[str, Any], base: dict[str, Any]) -> tuple[dict[str, Any
     """Follow `$ref`s (ours are always 'file#/$defs/name' or '#/$defs/name'), keeping the
     referring schema's own keywords. Returns the resolved schema and its document."""
     while "$ref" in schema:
-        target, _, pointer = schema["$ref"].partition("#")
-        doc = load_schema(target) if target else base
-        node: Any = doc
-        for part in pointer.strip("/").split("/"):
-            node = node[part]
+        node, base = ref_target(schema["$ref"], base)
         schema = {**node, **{k: v for k, v in schema.items() if k != "$ref"}}
-        base = doc
     return schema, base
+
+
+def ref_target(ref: str, base: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """What a `$ref` points at (ours are 'file#/$defs/name' or '#/$defs/name'), and the
+    schema document it lives in."""
+    target, _, pointer = ref.partition("#")
+    doc = load_schema(target) if target else base
+    node: Any = doc
+    for part in pointer.strip("/").split("/"):
+        node = node[part]
+    return node, doc
 
 
 def canonical(kind: str, data: Any) -> Any:

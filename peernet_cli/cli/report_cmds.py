@@ -127,10 +127,13 @@ def map_cmd(ctx: typer.Context,
 
     fmt = _fmt(fmt, ("dot", "graphml", "mermaid", "json", "svg", "png"))
     g = graph.build(load_network(ctx).reg)
-    if fmt in ("svg", "png", "json"):
-        pos = graph.layout(g)
-        text: str | bytes = {"svg": lambda: mapdraw.to_svg(g, pos), "png": lambda: mapdraw.to_png(g, pos, 1.5),
-                             "json": lambda: graph.to_json(g, pos)}[fmt]()
+    text: str | bytes
+    if fmt == "svg":
+        text = mapdraw.to_svg(g, graph.layout(g))
+    elif fmt == "png":
+        text = mapdraw.to_png(g, graph.layout(g), 1.5)
+    elif fmt == "json":
+        text = graph.to_json(g, graph.layout(g))
     else:
         text = {"dot": graph.to_dot, "graphml": graph.to_graphml, "mermaid": graph.to_mermaid}[fmt](g)
     _emit(text, output)
@@ -145,6 +148,23 @@ def events_cmd(ctx: typer.Context, upcoming: Annotated[int | None, typer.Option(
 
     rows = events_report(load_network(ctx), _as_of(as_of), upcoming)
     _rows(rows, ["id", "name", "type", "start_date", "date_note", "where"], _fmt(fmt, ("table", "json", "csv")), output)
+
+
+@report.command("html")
+def html_cmd(ctx: typer.Context,
+             output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the dashboard into.")],
+             as_of: AsOf = None,
+             force: Annotated[bool, typer.Option("--force", help="Write into a non-empty folder that is not a "
+                                                 "previous peernet dashboard (its other files are kept).")] = False,
+             ) -> None:
+    """A static HTML dashboard that opens from disk and works offline: the summary with charts,
+    an interactive network map, follow-ups, the events timeline and a page per brigade."""
+    from .. import output as out
+    from ..dashboard import build_site, write_site
+
+    files = build_site(load_network(ctx), _as_of(as_of))
+    write_site(files, output, force=force)
+    out.message(f"peernet: wrote {len(files)} file(s) to {output}; open {output / 'index.html'}")
 
 
 @events.command("export")
