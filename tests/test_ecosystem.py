@@ -36,7 +36,6 @@ GIT_ENV = {
     "GIT_COMMITTER_NAME": "Test", "GIT_COMMITTER_EMAIL": "test@example.invalid",
     "GIT_CONFIG_NOSYSTEM": "1", "GIT_CONFIG_GLOBAL": os.devnull,
 }
-needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
 
 
 def load_yaml(text: str) -> Any:
@@ -73,7 +72,6 @@ def has_check_jsonschema() -> bool:
     return importlib.util.find_spec("check_jsonschema") is not None
 
 
-@pytest.mark.skipif(not has_check_jsonschema(), reason="pip install check-jsonschema")
 def test_workflows_and_issue_forms_match_githubs_schemas(tmp_path):
     rendered = tmp_path / "template-validate.yml"
     rendered.write_text(render_template(TEMPLATE_WORKFLOW, "Example", "peernet==0.1.0"), encoding="utf-8")
@@ -193,7 +191,6 @@ def test_every_peernet_command_in_the_workflows_is_one_this_suite_runs():
     assert found == set(WORKFLOW_COMMANDS)
 
 
-@needs_git
 @pytest.mark.parametrize("command", sorted(WORKFLOW_COMMANDS))
 def test_workflow_command_runs_as_in_ci(cli, tmp_path, monkeypatch, command):
     step = next(s for wf in workflows().values() for s in steps(wf) if s.get("run") == command)
@@ -291,7 +288,6 @@ def has_pre_commit() -> bool:
     return importlib.util.find_spec("pre_commit") is not None
 
 
-@pytest.mark.skipif(not has_pre_commit(), reason="pip install pre-commit")
 def test_pre_commit_files_are_valid(tmp_path):
     template = tmp_path / "template-config.yaml"
     template.write_text(render_template(".pre-commit-config.yaml", "Example", "peernet==0.1.0"))
@@ -306,8 +302,6 @@ def test_pre_commit_files_are_valid(tmp_path):
 SOURCE_FILES = ["pyproject.toml", "README.md", ".pre-commit-hooks.yaml", "peernet_cli", "schemas", "registry"]
 
 
-@needs_git
-@pytest.mark.skipif(not has_pre_commit(), reason="pip install pre-commit")
 def test_slow_pre_commit_try_repo_installs_the_hook_and_catches_a_bad_file(tmp_path):
     """`pre-commit try-repo . peernet-validate --all-files` in a clone of this repository:
     passes on the bundled registry, fails on a bad file. Slow (pre-commit pip-installs

@@ -116,6 +116,9 @@ def brigades_add(
     country: Annotated[str | None, typer.Option(help="Two-letter country code.")] = None,
     latitude: Annotated[float | None, typer.Option()] = None, longitude: Annotated[float | None, typer.Option()] = None,
     website: Opt = None, description: Opt = None,
+    founding_date: Annotated[str | None, typer.Option(help="When it started: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    division_id: Annotated[str | None, typer.Option(help="OCD division id, e.g. ocd-division/country:us/state:ma/place:boston.")] = None,
+    other_name: Annotated[list[str] | None, typer.Option("--other-name", help="A former or alternate name. Repeatable.")] = None,
     alias: Annotated[list[str] | None, typer.Option("--alias", help="Short name people type. Repeatable.")] = None,
     network: Annotated[list[str] | None, typer.Option("--network", help="Network id it belongs to. Repeatable.")] = None,
     topic: Topic = None, source: Source = None, source_note: SourceNote = None,
@@ -128,8 +131,10 @@ def brigades_add(
     name = ask(name, "--name", "Brigade name")
     status = choice(ask(status, "--status", "Status", _enum("brigade", "status")), "brigade", "status", "--status")
     source = ask(source, "--source", "Source (URL or document name)")
-    fields = {"name": name, "aliases": alias, "classification": choice(classification, "brigade", "classification", "--classification"),
-              "status": status, "description": description,
+    fields = {"name": name, "other_names": [{"name": n} for n in other_name or []], "aliases": alias,
+              "classification": choice(classification, "brigade", "classification", "--classification"),
+              "status": status, "founding_date": founding_date, "description": description,
+              "division_id": division_id,
               "location": _location(city, state, country, latitude, longitude), "website": website,
               "topics": topic, "networks": [{"network": n, "role": "member"} for n in network or []],
               "sources": sources(source if isinstance(source, list) else [source], source_note)}
@@ -143,7 +148,11 @@ def partners_add(
     id_: Annotated[str | None, typer.Option("--id", help="Id (default: derived from the name).")] = None,
     classification: Annotated[str | None, typer.Option(help="city-government, county-government, nonprofit, university…")] = None,
     description: Opt = None, website: Opt = None, city: Opt = None, state: Opt = None, country: Opt = None,
+    latitude: Annotated[float | None, typer.Option()] = None, longitude: Annotated[float | None, typer.Option()] = None,
+    division_id: Annotated[str | None, typer.Option(help="OCD division id of a government body.")] = None,
+    other_name: Annotated[list[str] | None, typer.Option("--other-name", help="An abbreviation or alternate name. Repeatable.")] = None,
     parent: Annotated[str | None, typer.Option(help="Id of the organization this one is part of.")] = None,
+    network: Annotated[list[str] | None, typer.Option("--network", help="Network id it belongs to. Repeatable.")] = None,
     topic: Topic = None, source: Source = None, source_note: SourceNote = None,
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
@@ -155,8 +164,10 @@ def partners_add(
     classification = choice(ask(classification, "--classification", "Classification", _enum("partner", "classification")),
                             "partner", "classification", "--classification")
     source = ask(source, "--source", "Source (URL or document name)")
-    fields = {"name": name, "classification": classification, "description": description, "website": website,
-              "location": _location(city, state, country), "parent": parent, "topics": topic,
+    fields = {"name": name, "other_names": [{"name": n} for n in other_name or []],
+              "classification": classification, "description": description, "website": website,
+              "location": _location(city, state, country, latitude, longitude), "division_id": division_id,
+              "parent": parent, "topics": topic, "networks": [{"network": n, "role": "member"} for n in network or []],
               "sources": sources(source if isinstance(source, list) else [source], source_note)}
     carry_out(ctx, reg, add_record(reg, "partner", fields, id_), no_pr, dry_run, remote, base)
 
@@ -172,7 +183,10 @@ def partnerships_add(
     end_date: Opt = None, last_contact: Annotated[str | None, typer.Option(help="When you last met or heard from them.")] = None,
     priority: Annotated[list[str] | None, typer.Option("--priority", help="What matters most to the partner. Repeatable.")] = None,
     built: Annotated[list[str] | None, typer.Option("--built", help="What you did to build the relationship. Repeatable.")] = None,
-    introduced_by: Opt = None, notes: Opt = None, topic: Topic = None,
+    introduced_by: Annotated[str | None, typer.Option(help="Id of who introduced you (an organization or network).")] = None,
+    referred_by: Annotated[str | None, typer.Option(help="Id of the partner that referred you to this one.")] = None,
+    project: Annotated[list[str] | None, typer.Option("--project", help="Name of a project done together. Repeatable.")] = None,
+    notes: Opt = None, topic: Topic = None,
     partner_classification: Annotated[str | None, typer.Option(help="Classification of a new partner.")] = None,
     new_partner: Annotated[bool, typer.Option("--new-partner", help="Create the partner even if a similar name exists.")] = False,
     source: Source = None, source_note: SourceNote = None,
@@ -192,6 +206,7 @@ def partnerships_add(
     fields = {"kind": choice(kind, "partnership", "kind", "--kind"), "status": status,
               "start_date": start_date, "end_date": end_date, "last_contact": last_contact,
               "priorities": priority, "relationship_building": built, "introduced_by": introduced_by,
+              "referred_by": referred_by, "projects": [{"name": n} for n in project or []],
               "topics": topic, "notes": notes,
               "sources": sources(source if isinstance(source, list) else [source], source_note)}
     extra = {"classification": choice(partner_classification, "partner", "classification", "--partner-classification"),
@@ -209,7 +224,7 @@ def partnerships_update(
     kind: Opt = None, start_date: Opt = None, end_date: Opt = None, last_contact: Opt = None,
     priority: Annotated[list[str] | None, typer.Option("--priority", help="Replace the partner's priorities. Repeatable.")] = None,
     built: Annotated[list[str] | None, typer.Option("--built", help="Replace what built the relationship. Repeatable.")] = None,
-    notes: Opt = None, topic: Topic = None,
+    introduced_by: Opt = None, referred_by: Opt = None, notes: Opt = None, topic: Topic = None,
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Edit a partnership, e.g. `--status ended --last-contact 2022-05-01`. Comments in the file are kept."""
@@ -219,7 +234,8 @@ def partnerships_update(
     changes = {"status": choice(status, "partnership", "status", "--status"),
                "kind": choice(kind, "partnership", "kind", "--kind"), "start_date": start_date,
                "end_date": end_date, "last_contact": last_contact, "priorities": priority,
-               "relationship_building": built, "notes": notes, "topics": topic}
+               "relationship_building": built, "introduced_by": introduced_by, "referred_by": referred_by,
+               "notes": notes, "topics": topic}
     cs = update_partnership(reg, brigade, partner, changes)
     carry_out(ctx, reg, cs, no_pr, dry_run, remote, base)
 
@@ -262,6 +278,11 @@ def events_add(
     type_: Annotated[str | None, typer.Option("--type", help="peer-convening, webinar, summit, hack-night…")] = None,
     start_date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
     end_date: Opt = None, online: Annotated[bool, typer.Option("--online", help="Held online.")] = False,
+    start_time: Annotated[str | None, typer.Option(help="Local start time, HH:MM.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA time zone of the start time, e.g. America/Los_Angeles.")] = None,
+    date_note: Annotated[str | None, typer.Option(help="What the source says about an imprecise date.")] = None,
+    recurring: Annotated[bool, typer.Option("--recurring", help="Held repeatedly and recorded once.")] = False,
+    attendance: Annotated[int | None, typer.Option(min=0, help="Number of people who took part.")] = None,
     city: Opt = None, state: Opt = None, country: Opt = None, description: Opt = None,
     organizer: Annotated[list[str] | None, typer.Option("--organizer", help="Organizer id. Repeatable.")] = None,
     participant: Annotated[list[str] | None, typer.Option("--participant", help="Participant id. Repeatable.")] = None,
@@ -276,7 +297,9 @@ def events_add(
     type_ = choice(ask(type_, "--type", "Type", _enum("event", "type")), "event", "type", "--type")
     source = ask(source, "--source", "Source (URL or document name)")
     fields = {"name": name, "type": type_, "description": description, "start_date": start_date,
-              "end_date": end_date, "online": True if online else None,
+              "end_date": end_date, "start_time": start_time, "timezone": timezone, "date_note": date_note,
+              "recurring": True if recurring else None, "online": True if online else None,
+              "attendance": {"people": attendance},
               "location": _location(city, state, country), "organizers": organizer, "participants": participant,
               "topics": topic, "sources": sources(source if isinstance(source, list) else [source], source_note)}
     carry_out(ctx, reg, add_record(reg, "event", fields, id_), no_pr, dry_run, remote, base)
