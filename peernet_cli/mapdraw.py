@@ -6,6 +6,7 @@ partners as circles coloured by classification, prospective/unknown links dashed
 
 from __future__ import annotations
 
+from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
 from .graph import COLORS, LEGEND_W, MARGIN, OTHER_COLOR, UNIT, Graph, color_for
@@ -77,7 +78,7 @@ def to_png(g: Graph, pos: dict[str, tuple[float, float]], scale: float = 1.0) ->
     """The same picture as to_svg, rasterised with Pillow (no browser needed)."""
     import io
 
-    from PIL import Image, ImageDraw, ImageFont
+    from PIL import Image, ImageDraw
 
     pts, width, height = _px(pos)
     img = Image.new("RGB", (int(width * scale), int(height * scale)), "white")
@@ -120,7 +121,7 @@ _FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/dejavu", "/L
               "C:/Windows/Fonts")
 
 
-def _font(size: float, bold: bool = False) -> object:
+def _font(size: float, bold: bool = False) -> Any:
     """DejaVu Sans where the system has it (it covers ß, ü, ö…), else Pillow's built-in font."""
     from pathlib import Path
 

@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import Callable
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
+from forge_server import GIT_ENV, FakeForge, git, init_bare_remote
 from typer.testing import CliRunner
 
 from peernet_cli import yamlio
@@ -110,15 +116,6 @@ def validate(cli: Callable[..., Any]) -> Callable[..., Any]:
 
 
 # --- contribute helpers: a real git checkout, the fake forge, the CLI as a subprocess -----
-
-import os
-import shutil
-import subprocess
-import sys
-from collections.abc import Iterator
-from dataclasses import dataclass
-
-from forge_server import GIT_ENV, FakeForge, git, init_bare_remote
 
 FORGE_TOKEN = "test-token-123"
 FORGE_REPO = "network/registry"

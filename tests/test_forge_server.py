@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from forge_server import FakeForge, init_bare_remote, push_branch
 
 TOKEN = "test-token-123"

@@ -116,7 +116,7 @@ def test_map_exports_read_back_with_one_node_per_record(cli, net):
     ns = {"g": "http://graphml.graphdrawing.org/xmlns"}
     assert len(root.findall(".//g:node", ns)) == nodes and len(root.findall(".//g:edge", ns)) == edges
     mermaid = cli("report", "map", "--format", "mermaid", root=net.root).stdout.splitlines()
-    assert mermaid[0] == "graph LR" and sum(("---" in l or "-.-" in l) for l in mermaid) == edges
+    assert mermaid[0] == "graph LR" and sum(("---" in line or "-.-" in line) for line in mermaid) == edges
     data = json.loads(cli("report", "map", "--format", "json", root=net.root).stdout)
     assert len(data["nodes"]) == nodes and len(data["edges"]) == edges
     assert all("x" in n and "y" in n for n in data["nodes"])

@@ -77,17 +77,27 @@ def registry_root(ctx: typer.Context) -> Path:
 
 
 def register() -> None:
-    from . import contribute_cmds, fmt_cmd, query_cmds, report_cmds, validate_cmd
+    from . import (
+        contribute_cmds,
+        export_cmd,
+        fmt_cmd,
+        import_cmd,
+        init_cmd,
+        query_cmds,
+        report_cmds,
+        schema_cmd,
+        validate_cmd,
+    )
 
     query_cmds.register(app)
     report_cmds.register(app)
     contribute_cmds.register(app)
     validate_cmd.register(app)
     fmt_cmd.register(app)
-    from . import export_cmd; export_cmd.register(app)  # noqa: E702
-    from . import import_cmd; import_cmd.register(app)  # noqa: E702
-    from . import schema_cmd; schema_cmd.register(app)  # noqa: E702
-    from . import init_cmd; init_cmd.register(app)  # noqa: E702
+    export_cmd.register(app)
+    import_cmd.register(app)
+    schema_cmd.register(app)
+    init_cmd.register(app)
 
 
 register()

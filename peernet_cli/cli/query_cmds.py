@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from .common import FormatOpt, Format, LimitOpt, SortOpt, load_network, multi, render_record, render_rows
+from .common import Format, FormatOpt, LimitOpt, SortOpt, load_network, multi, render_record, render_rows
 
 brigades = typer.Typer(help="Brigades and regional networks of brigades.", no_args_is_help=True)
 partners = typer.Typer(help="Partner organizations.", no_args_is_help=True)
