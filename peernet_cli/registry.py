@@ -201,6 +201,13 @@ def _scan_one(job: tuple[str, Path, str, FileCheck | None]) -> tuple[yamlio.Pars
     return parsed, (check(kind, rel, parsed) if check else [])
 
 
+def _scan_one_lean(job: tuple[str, Path, str, FileCheck | None]) -> tuple[yamlio.Parsed, list[Any]]:
+    """_scan_one for worker processes: the text stays behind (records read it again only
+    if a finding needs a line), so less crosses between processes."""
+    parsed, findings = _scan_one(job)
+    return yamlio.Parsed(parsed.path, "", parsed.data, parsed.error), findings
+
+
 def _scan(todo: list[tuple[str, Path, str, os.stat_result]],
           check: FileCheck | None) -> Iterable[tuple[yamlio.Parsed, list[Any]]]:
     jobs = [(kind, path, rel, check) for kind, path, rel, _stat in todo]
@@ -212,7 +219,7 @@ def _scan(todo: list[tuple[str, Path, str, os.stat_result]],
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_scan_one, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
+        return list(pool.map(_scan_one_lean, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
 
 
 def _error(value: Any) -> yamlio.ParseError | None:

@@ -90,6 +90,53 @@ def validator(kind: str) -> Any:
     )
 
 
+@cache
+def quick_check(kind: str) -> Any:
+    """A compiled yes/no check for one kind (fastjsonschema: about 16x faster than
+    jsonschema), used to skip jsonschema for files that are valid, which is nearly all of
+    them. It must never accept what jsonschema rejects, so the two share the same schema
+    (refs inlined, 2019-09 keywords spelled the draft-07 way) and jsonschema's own format
+    checks; tests compare their verdicts on every corpus file. None if unavailable."""
+    try:
+        import fastjsonschema
+        from jsonschema import Draft202012Validator
+    except ImportError:
+        return None
+    checker = Draft202012Validator.FORMAT_CHECKER
+    schema = load_schema(KINDS[kind].schema_file)
+    draft7 = {**_as_draft7(inline_refs(schema, schema)), "$schema": "http://json-schema.org/draft-07/schema#"}
+    formats = {name: (lambda value, name=name: checker.conforms(value, name)) for name in ("date", "uri")}
+    return fastjsonschema.compile(draft7, formats=formats)
+
+
+def is_valid_quickly(kind: str, data: Any) -> bool:
+    """True when the record certainly passes its schema; False means 'ask jsonschema'."""
+    check = quick_check(kind)
+    if check is None:
+        return False
+    try:
+        check(data)
+    except Exception:  # noqa: BLE001 - any doubt goes to the full validator
+        return False
+    return True
+
+
+def _as_draft7(schema: Any) -> Any:
+    if isinstance(schema, list):
+        return [_as_draft7(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out: dict[str, Any] = {}
+    for key, value in schema.items():
+        if key in ("$schema", "$id", "$defs"):
+            continue
+        if key == "dependentRequired":
+            out["dependencies"] = value
+        else:
+            out[key] = value if key in ("enum", "const", "required", "pattern") else _as_draft7(value)
+    return out
+
+
 def inline_refs(schema: Any, base: dict[str, Any]) -> Any:
     """The schema with every $ref replaced by its target (ours are not recursive)."""
     if isinstance(schema, list):

@@ -292,3 +292,57 @@ def test_an_unparseable_website_is_an_error_not_a_crash(registry, validate):
 
     assert result.exit_code == 1
     assert result.stdout.startswith("registry/partners/bracket-host.yaml:5:10: website: ")
+
+
+def test_the_quick_schema_check_never_accepts_what_jsonschema_rejects():
+    """validate skips jsonschema for files the compiled check accepts; on every corpus file,
+    valid fixture and bundled record the two must agree that a record is valid."""
+    from pathlib import Path
+
+    from peernet_cli.registry import load
+    from peernet_cli.schemas import KIND_BY_FOLDER, is_valid_quickly, validator
+    from peernet_cli.yamlio import parse
+
+    here = Path(__file__).resolve().parent
+    samples = []
+    for folder in ("invalid", "valid"):
+        for path in sorted((here / "fixtures" / folder).glob("*/*.yaml")):
+            data = parse(path).data
+            if isinstance(data, dict):
+                samples.append((KIND_BY_FOLDER[path.parent.name].name, data))
+    samples += [(r.kind, r.data) for r in load(here.parent).all()]
+    assert len(samples) > 400
+    disagreements = [(kind, data.get("id")) for kind, data in samples
+                     if is_valid_quickly(kind, data) != (not list(validator(kind).iter_errors(data)))]
+    assert not disagreements
+
+
+def test_the_quick_check_agrees_with_jsonschema_on_mutated_records():
+    """Property test: any field of a valid record replaced by arbitrary YAML-ish values."""
+    from pathlib import Path
+
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from peernet_cli.schemas import KIND_BY_FOLDER, load_schema, is_valid_quickly, validator
+    from peernet_cli.yamlio import parse
+
+    here = Path(__file__).resolve().parent
+    bases = [(KIND_BY_FOLDER[p.parent.name].name, parse(p).data)
+             for p in sorted((here / "fixtures" / "valid").glob("*/*.yaml"))]
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-200, 3000), st.floats(allow_nan=False),
+                        st.text(max_size=12), st.sampled_from(["2021-02-30", "2014", "2013-04", "2020-01-01",
+                                                               "https://x.org", "http://[oops", "active", "a--b"]))
+    values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=3),
+                                                           st.dictionaries(st.sampled_from(["name", "url", "note", "x"]), inner, max_size=3)),
+                          max_leaves=6)
+
+    @settings(max_examples=300, deadline=None)
+    @given(index=st.integers(0, len(bases) - 1), pick=st.integers(0, 100), value=values)
+    def check(index, pick, value):
+        kind, base = bases[index]
+        keys = list(load_schema(f"{kind}.schema.json")["properties"])
+        data = {**base, keys[pick % len(keys)]: value}
+        assert is_valid_quickly(kind, data) == (not list(validator(kind).iter_errors(data)))
+
+    check()
