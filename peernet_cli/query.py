@@ -179,6 +179,7 @@ class EventFilter:
     type: list[str] = field(default_factory=list)
     participant: list[str] = field(default_factory=list)  # resolved ids
     organizer: list[str] = field(default_factory=list)  # resolved ids
+    city: list[str] = field(default_factory=list)
 
 
 def event_row(e: Record) -> dict[str, Any]:
@@ -202,6 +203,8 @@ def list_events(net: Network, f: EventFilter) -> list[dict[str, Any]]:
         if f.participant and not people & set(f.participant):
             continue
         if f.organizer and not set(row["organizers"]) & set(f.organizer):
+            continue
+        if not any_of((e.get("location") or {}).get("city"), f.city):
             continue
         rows.append(row)
     return sorted(rows, key=lambda r: (str(r["start_date"] or "9999"), r["id"]))

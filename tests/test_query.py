@@ -145,6 +145,13 @@ def test_events_by_year_type_and_participant(cli, net):
     assert [r["id"] for r in rows] == ["nrn-peer-convening-2015"]
 
 
+def test_events_by_city(cli, net):
+    assert run_json(cli, net, "events", "list", "--city", "miami") == []
+    net.add("event", {"id": "nrn-miami", "name": "Convening in Miami", "type": "peer-convening", "start_date": "2015",
+                      "location": {"city": "Miami", "state": "FL"}, "sources": SRC})
+    assert [r["id"] for r in run_json(cli, net, "events", "list", "--city", "Miami", "--year", "2015")] == ["nrn-miami"]
+
+
 def test_show_brigade_resolves_partners_and_events(cli, net):
     shown = run_json(cli, net, "brigades", "show", "boston")
     assert shown["record"]["id"] == "code-for-boston"

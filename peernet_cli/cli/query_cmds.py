@@ -148,6 +148,7 @@ def events_list(
     type_: Annotated[list[str] | None, multi("Only this type (peer-convening, webinar…).", "--type")] = None,
     participant: Annotated[list[str] | None, multi("Only events this brigade/partner organizes or attends.", "--participant")] = None,
     organizer: Annotated[list[str] | None, multi("Only events organized by this organization.", "--organizer")] = None,
+    city: Annotated[list[str] | None, multi("Only events held in this city.", "--city")] = None,
     fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None,
 ) -> None:
     """List events, e.g. `peernet events list --year 2015 --type peer-convening`."""
@@ -156,7 +157,7 @@ def events_list(
     net = load_network(ctx)
     orgs = ["brigade", "partner", "network"]
     f = EventFilter(year or [], type_ or [], _ids(net, orgs, participant, "organization"),
-                    _ids(net, orgs, organizer, "organization"))
+                    _ids(net, orgs, organizer, "organization"), city or [])
     render_rows(sort_rows(list_events(net, f), sort, limit), EVENT_COLS, fmt, "no events match")
 
 
