@@ -16,23 +16,10 @@ This is lossless for every valid record: reading a cell back is "empty → absen
 json.loads, number → json.loads, boolean → true/false, else the text". A record holding a field
 the schema does not know is refused rather than silently dropped (run `peernet validate`).
 
-SQLite: one table per kind with exactly the CSV columns (TEXT / REAL / INTEGER, booleans 0/1,
-PRIMARY KEY id), plus
-- `organizations(id, kind, name)`: every brigade, partner and network, because several
-  references may point at more than one kind (a partnership's partner may be a brigade);
-- in `partnerships`: `brigade` REFERENCES brigades(id), `partner` REFERENCES organizations(id),
-  and two derived nullable columns `partner_partner_id` REFERENCES partners(id) and
-  `partner_brigade_id` REFERENCES brigades(id) (exactly one is set), so joins and Datasette's
-  foreign-key links work for brigade-collaboration partnerships too;
-- link tables for many-to-many relations: `event_organizers`, `event_participants`
-  (event_id, organization_id, position) and `memberships` (member_id, member_kind,
-  network_id, role, start_date, end_date, note, position);
-- indexes on every foreign-key and common filter column.
-
-Data Package: datapackage.json (Frictionless tabular data package) with one resource per
-kind plus `organizations.csv`; field types string/number/integer/boolean/array, `date` for
-date fields whose values are all full dates; primaryKey id; foreignKeys as in SQLite (the
-partner column references organizations).
+SQLite (`export_sqlite`): one table per kind with exactly these columns, plus an
+organizations table, foreign keys, link tables and indexes. Data Package
+(`export_datapackage`): these CSVs plus organizations.csv and a datapackage.json descriptor.
+Both share FOREIGN_KEYS below.
 
 Output is written to a temporary file or folder next to the target, then renamed into place.
 """
@@ -43,9 +30,7 @@ import csv
 import io
 import json
 import os
-import re
 import shutil
-import sqlite3
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -58,7 +43,6 @@ from .schemas import KINDS, load_schema, resolve
 
 FORMATS = ("csv", "json", "sqlite", "datapackage")
 SCALARS = ("string", "number", "integer", "boolean")
-FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 ORG_KINDS = ("brigade", "partner", "network")
 
 
@@ -123,7 +107,7 @@ def columns(kind: str) -> list[Column]:
 # --- records to rows -------------------------------------------------------------------
 
 
-def _records(reg: Registry, kind: str) -> list[Record]:
+def sorted_records(reg: Registry, kind: str) -> list[Record]:
     return [reg.of(kind)[i] for i in sorted(reg.of(kind))]
 
 
@@ -175,15 +159,6 @@ def cell(value: Any, col: Column) -> str:
     return str(value)
 
 
-def sql_value(value: Any, col: Column) -> Any:
-    if value is None:
-        return None
-    if col.type == "json" or isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
-    if isinstance(value, bool):
-        return int(value)
-    return value
-
 
 @dataclass
 class Table:
@@ -200,12 +175,12 @@ def tables(reg: Registry) -> list[Table]:
     out = []
     for kind in KINDS:
         cols = columns(kind)
-        out.append(Table(kind, cols, [row_values(r, cols, reg.relpath(r.path)) for r in _records(reg, kind)]))
+        out.append(Table(kind, cols, [row_values(r, cols, reg.relpath(r.path)) for r in sorted_records(reg, kind)]))
     return out
 
 
 def organizations(reg: Registry) -> list[dict[str, str]]:
-    rows = [{"id": r.id, "kind": kind, "name": r.name} for kind in ORG_KINDS for r in _records(reg, kind)]
+    rows = [{"id": r.id, "kind": kind, "name": r.name} for kind in ORG_KINDS for r in sorted_records(reg, kind)]
     return sorted(rows, key=lambda r: r["id"])
 
 
@@ -232,7 +207,7 @@ def _plain_csv(header: list[str], rows: list[dict[str, Any]]) -> str:
 
 def to_json(reg: Registry) -> str:
     """One JSON document {brigades: [...], partners: [...], ...}, records as in their files."""
-    doc = {KINDS[k].folder: [r.data for r in _records(reg, k)] for k in KINDS}
+    doc = {KINDS[k].folder: [r.data for r in sorted_records(reg, k)] for k in KINDS}
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
 
 
@@ -259,152 +234,6 @@ FOREIGN_KEYS: dict[tuple[str, str], tuple[str, str]] = {
     ("partnerships", "introduced_by"): ("organizations", "id"),
     ("partnerships", "referred_by"): ("organizations", "id"),
 }
-INDEXED = {
-    "brigades": ["status", "classification", "location_state", "location_country", "successor"],
-    "partners": ["classification", "parent", "location_state"],
-    "partnerships": ["brigade", "partner", "partner_partner_id", "partner_brigade_id", "status", "kind",
-                     "introduced_by", "referred_by"],
-    "events": ["type", "start_date"],
-    "networks": ["classification", "parent", "operator"],
-    "organizations": ["kind"],
-    "event_organizers": ["event_id", "organization_id"],
-    "event_participants": ["event_id", "organization_id"],
-    "memberships": ["member_id", "network_id", "role"],
-}
-
-
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _create(con: sqlite3.Connection, table: str, cols: list[tuple[str, str]], pk: list[str] | None,
-            fks: dict[str, tuple[str, str]]) -> None:
-    parts = [f"{_q(n)} {t}" + (" NOT NULL" if pk and n in pk else "") for n, t in cols]
-    if pk:
-        parts.append(f"PRIMARY KEY ({', '.join(_q(p) for p in pk)})")
-    for col, (ref_table, ref_col) in fks.items():
-        parts.append(f"FOREIGN KEY ({_q(col)}) REFERENCES {_q(ref_table)}({_q(ref_col)})")
-    con.execute(f"CREATE TABLE {_q(table)} (\n  " + ",\n  ".join(parts) + "\n)")
-    for col in INDEXED.get(table, []):
-        con.execute(f"CREATE INDEX {_q(f'idx_{table}_{col}')} ON {_q(table)}({_q(col)})")
-
-
-def _insert(con: sqlite3.Connection, table: str, names: list[str], rows: list[list[Any]]) -> None:
-    marks = ", ".join("?" for _ in names)
-    con.executemany(f"INSERT INTO {_q(table)} ({', '.join(_q(n) for n in names)}) VALUES ({marks})", rows)
-
-
-def write_sqlite(reg: Registry, path: Path) -> dict[str, int]:
-    con = sqlite3.connect(path)
-    counts: dict[str, int] = {}
-    try:
-        with con:
-            _create(con, "organizations", [("id", "TEXT"), ("kind", "TEXT"), ("name", "TEXT")], ["id"], {})
-            orgs = organizations(reg)
-            _insert(con, "organizations", ["id", "kind", "name"], [[o["id"], o["kind"], o["name"]] for o in orgs])
-            kind_of = {o["id"]: o["kind"] for o in orgs}
-            for table in tables(reg):
-                cols = [(c.name, c.sql_type) for c in table.cols]
-                extra: list[str] = []
-                if table.name == "partnerships":
-                    extra = ["partner_partner_id", "partner_brigade_id"]
-                    cols += [(e, "TEXT") for e in extra]
-                fks = {col: ref for (t, col), ref in FOREIGN_KEYS.items() if t == table.name}
-                if table.name == "partnerships":
-                    fks |= {"partner_partner_id": ("partners", "id"), "partner_brigade_id": ("brigades", "id")}
-                _create(con, table.name, cols, ["id"], fks)
-                values = []
-                for row in table.rows:
-                    line = [sql_value(row[c.name], c) for c in table.cols]
-                    if extra:
-                        partner = str(row.get("partner"))
-                        line += [partner if kind_of.get(partner) == "partner" else None,
-                                 partner if kind_of.get(partner) == "brigade" else None]
-                    values.append(line)
-                _insert(con, table.name, [c for c, _ in cols], values)
-                counts[table.name] = len(table.rows)
-            _link_tables(con, reg)
-    finally:
-        con.close()
-    return counts
-
-
-def _link_tables(con: sqlite3.Connection, reg: Registry) -> None:
-    link_cols = [("event_id", "TEXT"), ("organization_id", "TEXT"), ("position", "INTEGER")]
-    for field in ("organizers", "participants"):
-        table = f"event_{field}"
-        _create(con, table, link_cols, ["event_id", "organization_id"],
-                {"event_id": ("events", "id"), "organization_id": ("organizations", "id")})
-        rows = []
-        for event in _records(reg, "event"):
-            ids = event.get(field)
-            for pos, org in enumerate(ids if isinstance(ids, list) else []):
-                rows.append([event.id, org, pos])
-        con.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?, ?)", rows)
-    member_cols = [("member_id", "TEXT"), ("member_kind", "TEXT"), ("network_id", "TEXT"), ("role", "TEXT"),
-                   ("start_date", "TEXT"), ("end_date", "TEXT"), ("note", "TEXT"), ("position", "INTEGER")]
-    _create(con, "memberships", member_cols, ["member_id", "position"],
-            {"member_id": ("organizations", "id"), "network_id": ("organizations", "id")})
-    rows = []
-    for kind in ("brigade", "partner"):
-        for record in _records(reg, kind):
-            nets = record.get("networks")
-            for pos, m in enumerate(nets if isinstance(nets, list) else []):
-                if isinstance(m, dict):
-                    rows.append([record.id, kind, m.get("network"), m.get("role"), m.get("start_date"),
-                                 m.get("end_date"), m.get("note"), pos])
-    _insert(con, "memberships", [c for c, _ in member_cols], rows)
-
-
-def datapackage(reg: Registry, tabs: list[Table]) -> dict[str, Any]:
-    """The datapackage.json descriptor for the CSVs written by write_csv_folder."""
-    resources = []
-    for table in tabs:
-        fields = []
-        for c in table.cols:
-            values = [row[c.name] for row in table.rows if row[c.name] is not None]
-            ftype = {"json": "array"}.get(c.type, c.type)
-            if c.date == "full" or (c.date == "partial" and values and all(
-                    isinstance(v, str) and FULL_DATE.fullmatch(v) for v in values)):
-                ftype = "date"
-            field: dict[str, Any] = {"name": c.name, "type": ftype, "title": c.title}
-            if c.description:
-                field["description"] = c.description
-            fields.append(field)
-        fks = [{"fields": col, "reference": {"resource": ref, "fields": ref_col}}
-               for (t, col), (ref, ref_col) in FOREIGN_KEYS.items() if t == table.name]
-        schema: dict[str, Any] = {"fields": fields, "primaryKey": ["id"], "missingValues": [""]}
-        if fks:
-            schema["foreignKeys"] = fks
-        resources.append(_resource(table.name, f"{table.name.capitalize()} ({len(table.rows)} records)", schema))
-    org_schema = {"fields": [
-        {"name": "id", "type": "string", "title": "Id", "description": "Id of a brigade, partner or network."},
-        {"name": "kind", "type": "string", "title": "Kind", "description": "brigade, partner or network."},
-        {"name": "name", "type": "string", "title": "Name", "description": "The organization's name."},
-    ], "primaryKey": ["id"], "missingValues": [""]}
-    resources.append(_resource("organizations", "Every brigade, partner and network id (references may "
-                               "point at more than one kind)", org_schema))
-    return {
-        "profile": "tabular-data-package",
-        "name": "peernet",
-        "title": "peernet: civic-tech brigades, partners, partnerships, events and networks",
-        "description": "Exported by `peernet export --format datapackage`. List fields are JSON text "
-                       "(type array); location/social/attendance are flattened into <field>_<property> columns.",
-        "resources": resources,
-    }
-
-
-def _resource(name: str, title: str, schema: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "path": f"{name}.csv", "title": title, "profile": "tabular-data-resource",
-            "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "schema": schema}
-
-
-def write_datapackage(reg: Registry, folder: Path) -> dict[str, int]:
-    counts = write_csv_folder(reg, folder, with_organizations=True)
-    descriptor = datapackage(reg, tables(reg))
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
-                                             encoding="utf-8")
-    return counts
 
 
 # --- writing safely ----------------------------------------------------------------------
@@ -483,8 +312,12 @@ def export(reg: Registry, fmt: str, output: Path, force: bool = False) -> dict[s
     if fmt == "csv":
         return _publish_folder(output, lambda tmp: write_csv_folder(reg, tmp))
     if fmt == "datapackage":
+        from .export_datapackage import write_datapackage
+
         return _publish_folder(output, lambda tmp: write_datapackage(reg, tmp))
     if fmt == "sqlite":
+        from .export_sqlite import write_sqlite
+
         return _publish_file(output, lambda tmp: write_sqlite(reg, tmp))
 
     def fill_json(tmp: Path) -> dict[str, int]:

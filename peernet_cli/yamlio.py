@@ -156,11 +156,11 @@ def _loader_class() -> Any:
     from ruamel.yaml.constructor import BaseConstructor
 
     try:
-        from ruamel.yaml.cyaml import CParser as Parser
+        from ruamel.yaml.cyaml import CParser as Parser  # type: ignore[attr-defined]
     except ImportError:  # pragma: no cover - no C extension on this platform
         return _pure_loader_class()
 
-    class Loader(Parser, BaseConstructor, _FastResolver):  # type: ignore[misc, valid-type]
+    class Loader(Parser, BaseConstructor, _FastResolver):  # type: ignore[misc]
         def __init__(self, stream: str) -> None:
             Parser.__init__(self, stream)
             BaseConstructor.__init__(self, loader=self)

@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 
 from peernet_cli import yamlio
-from peernet_cli.importer import DOCUMENT, map_entry, plan_import, read_entries
+from peernet_cli.cfa_import import map_entry, read_entries
+from peernet_cli.importer import DOCUMENT, plan_import
 from peernet_cli.registry import load
 from peernet_cli.validate import validate
 

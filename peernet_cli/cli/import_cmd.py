@@ -27,9 +27,10 @@ def cfa_brigades(
     written directly in canonical form; a second run changes nothing.
     """
     from .. import output
+    from ..cfa_import import read_entries
     from ..changes import verify
     from ..errors import UsageError
-    from ..importer import apply, plan_import, read_entries
+    from ..importer import apply, plan_import
     from ..registry import load
     from .app import registry_root
 
