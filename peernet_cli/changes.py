@@ -43,10 +43,6 @@ class FileChange:
     after: str
     before: str | None = None  # None: a new file
 
-    @property
-    def data(self) -> Any:
-        return yamlio.parse_text(self.after)[0]
-
 
 @dataclass
 class ChangeSet:

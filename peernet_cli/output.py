@@ -111,6 +111,3 @@ def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, title
     else:
         table(rows, columns, title)
 
-
-def rich_print(renderable: Any) -> None:
-    _console(sys.stdout).print(renderable)

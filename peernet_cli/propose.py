@@ -22,7 +22,6 @@ class Outcome:
     written: list[Path]
     branch: str | None = None
     commit: str | None = None
-    pr_url: str | None = None
 
 
 def write_only(reg: Registry, cs: ChangeSet) -> Outcome:

@@ -3,7 +3,6 @@ brigades. Every function returns plain rows (dicts) in a stable order."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -229,6 +228,3 @@ def _sort_key(value: Any) -> tuple[int, Any]:
         return (1, ", ".join(map(str, value)).casefold())
     return (1, str(value).casefold())
 
-
-def words(text: str) -> list[str]:
-    return re.findall(r"[a-z0-9]+", text.casefold())

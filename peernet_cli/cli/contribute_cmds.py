@@ -3,7 +3,6 @@ and `peernet submit`. Each builds a change, checks it, then writes it or propose
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable
 from datetime import date
@@ -23,7 +22,6 @@ SourceNote = Annotated[str | None, typer.Option("--source-note", help="What the 
 Topic = Annotated[list[str] | None, typer.Option("--topic", help="A topic tag such as open-data. Repeatable.")]
 Opt = Annotated[str | None, typer.Option()]
 
-PARTIAL_DATE = re.compile(r"\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?")
 
 
 def _enum(kind: str, field: str) -> list[str]:
@@ -55,10 +53,6 @@ def ask(value: Any, flag: str, label: str, choices: list[str] | None = None,
         if problem is None and answer:
             return answer
         typer.echo(f"  {problem or 'a value is needed'}", err=True)
-
-
-def date_problem(text: str) -> str | None:
-    return None if PARTIAL_DATE.fullmatch(text) else "write a date as YYYY, YYYY-MM or YYYY-MM-DD"
 
 
 def choice(value: str | None, kind: str, field: str, flag: str) -> str | None:
