@@ -24,8 +24,14 @@ def test_quick_start_has_exactly_two_commands():
 def test_ci_runs_the_readme_test_command():
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     test_command = quick_start_commands()[1]
-    assert "pytest" in test_command
-    assert test_command in ci
+    assert test_command in ci.splitlines()
+
+
+def test_the_test_command_installs_what_pip_cannot_and_runs_pytest():
+    script = (ROOT / quick_start_commands()[1].split()[0]).read_text(encoding="utf-8")
+    assert "pip install -q -e '.[test]'" in script
+    assert "apt-get install -y -qq chromium" in script and "playwright install chromium" in script
+    assert script.rstrip().endswith('python -m pytest "$@"')
 
 
 def _commands(group, prefix=()):
