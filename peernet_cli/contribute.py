@@ -113,7 +113,7 @@ def find_partnership(reg: Registry, brigade: str, partner: str) -> Record:
 
 def edit(reg: Registry, record: Record, changes: dict[str, Any], title: str, verb: str) -> ChangeSet:
     """Apply field changes through the round-trip loader so comments and order survive."""
-    data = yamlio.load_round_trip(record.text.split("\n", 1)[1] if record.text.startswith("#") else record.text)
+    data = yamlio.load_for_edit(record.text)
     summary = []
     for key, value in changes.items():
         if value is None:

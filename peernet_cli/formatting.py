@@ -18,10 +18,7 @@ from .schemas import KINDS, canonical
 
 def format_text(kind: str, text: str) -> str:
     """The canonical text for a record file's text. Raises YAML errors for broken files."""
-    lines = text.split("\n")
-    if lines and lines[0].startswith(yamlio.MODELINE_PREFIX):
-        text = "\n".join(lines[1:])  # re-added below, pointing at the right schema
-    return canonical_text(kind, yamlio.load_round_trip(text))
+    return canonical_text(kind, yamlio.load_for_edit(text))
 
 
 def canonical_text(kind: str, data: object) -> str:

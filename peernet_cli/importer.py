@@ -251,9 +251,7 @@ def _merge(record: Record, m: Mapped, index: _Index, cs: ChangeSet) -> Outcome:
     if not filled:
         return Outcome(m.name, "unchanged", record.id, notes=notes)
     text = record.text
-    lines = text.split("\n")
-    body = "\n".join(lines[1:]) if lines and lines[0].startswith(yamlio.MODELINE_PREFIX) else text
-    doc = yamlio.load_round_trip(body)
+    doc = yamlio.load_for_edit(text)
     _fill(doc, copy.deepcopy(new), index, record.id, [])
     sources = doc.get("sources")
     if isinstance(sources, list) and not any(isinstance(s, dict) and s.get("document") == DOCUMENT for s in sources):

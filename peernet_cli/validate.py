@@ -174,11 +174,14 @@ def _check_id(record: Record, rel: str) -> Iterator[Finding]:
 
 def _check_modeline(record: Record, rel: str) -> Iterator[Finding]:
     expected = yamlio.modeline(KINDS[record.kind].modeline_ref).rstrip("\n")
-    first = record.text.split("\n", 1)[0]
-    if first != expected:
+    first, _, rest = record.text.partition("\n")
+    if first.rstrip("\r") != expected:
         yield Finding(rel, 1, 1, "",
                       f"first line should be '{expected}' so editors check the file; "
                       "run 'peernet fmt' to add it", Severity.WARNING, "modeline")
+    elif rest.startswith(yamlio.MODELINE_PREFIX):
+        yield Finding(rel, 2, 1, "", "the modeline is written twice; run 'peernet fmt' to keep one",
+                      Severity.WARNING, "modeline")
 
 
 _EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")

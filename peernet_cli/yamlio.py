@@ -21,6 +21,7 @@ from typing import Any, Iterable
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+from ruamel.yaml.constructor import RoundTripConstructor
 from ruamel.yaml.representer import RoundTripRepresenter
 from ruamel.yaml.resolver import VersionedResolver
 from ruamel.yaml.tag import Tag
@@ -299,16 +300,40 @@ def locate_key(text: str, field_path: Iterable[str | int]) -> tuple[int, int] | 
 # --- writing -------------------------------------------------------------------------
 
 
-_FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+def yaml11_reads_otherwise(text: str) -> bool:
+    """True when a YAML 1.1 reader (PyYAML's safe_load, js-yaml 3, so most scripts and
+    ajv-cli) would read this plain scalar as something other than a string: `ON`, `yes`,
+    `2011-02-08`, `10:00` (sexagesimal 600), `012`. Such strings are written quoted, so
+    every reader sees the text we see."""
+    from yaml import ScalarNode
+    from yaml.resolver import Resolver
+
+    # The YAML 1.1 spec's booleans include y/n, which PyYAML leaves out and others do not.
+    return text in _YAML11_YN or Resolver().resolve(ScalarNode, text, (True, False)) != "tag:yaml.org,2002:str"
+
+
+_YAML11_YN = frozenset(("y", "Y", "n", "N"))
+
+
+class _Constructor(RoundTripConstructor):
+    """Round-trip reading with dates and times kept as text, as the fast reader keeps them:
+    every date field is a string in the schemas, and an impossible date (2020-02-30) must
+    not crash an edit."""
+
+    def construct_yaml_timestamp(self, node: Any, values: Any = None) -> Any:
+        return self.construct_scalar(node)
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:timestamp", _Constructor.construct_yaml_timestamp)
 
 
 class _Representer(RoundTripRepresenter):
-    """Write full dates unquoted (`start_date: 2011-02-08`), however they were read: our
-    loader keeps them as text, the round-trip loader as dates, and both must look alike."""
+    """Quote every string that some YAML reader would not read as a string (dates, times,
+    YAML 1.1 booleans and numbers); ruamel already quotes what YAML 1.2 would misread."""
 
     def represent_str(self, data: str) -> Any:
-        if _FULL_DATE.fullmatch(data):
-            return self.represent_scalar("tag:yaml.org,2002:timestamp", data)
+        if data and yaml11_reads_otherwise(data):
+            return self.represent_scalar("tag:yaml.org,2002:str", data, style="'")
         return super().represent_str(data)
 
 
@@ -317,6 +342,7 @@ _Representer.add_representer(str, _Representer.represent_str)
 
 def _round_trip() -> YAML:
     yaml = YAML()
+    yaml.Constructor = _Constructor
     yaml.Representer = _Representer
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.width = 4096  # never fold long text: folded lines end in stray spaces
@@ -326,6 +352,19 @@ def _round_trip() -> YAML:
 def load_round_trip(text: str) -> Any:
     """Load for editing: the result keeps comments, key order and quoting."""
     return _round_trip().load(text)
+
+
+def strip_modeline(text: str) -> str:
+    """The text without its leading modeline lines (however many times it was written), so
+    a re-dump adds exactly one, pointing at the right schema."""
+    while text.startswith(MODELINE_PREFIX):
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    return text
+
+
+def load_for_edit(text: str) -> Any:
+    """A record file's text loaded for editing, its modeline left out (it is re-added)."""
+    return load_round_trip(strip_modeline(text))
 
 
 def dump(data: Any) -> str:
