@@ -8,7 +8,7 @@ error so that a validation run can report them all.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,9 +16,9 @@ from typing import Any
 from . import yamlio
 from .errors import RegistryNotFound
 from .schemas import KIND_BY_FOLDER, KINDS, canonical
+from .sources import DATA_DIR, Entry, Source, WorkingTree
 
 ENV_VAR = "PEERNET_REGISTRY"
-DATA_DIR = "registry"
 
 
 def find_root(explicit: str | Path | None = None, cwd: Path | None = None) -> Path:
@@ -49,17 +49,20 @@ def find_root(explicit: str | Path | None = None, cwd: Path | None = None) -> Pa
 @dataclass(frozen=True)
 class Record:
     """One record file that parsed as a YAML mapping. Its text is read only when needed
-    (to place a finding), since records may come from the cache."""
+    (to place a finding), since records may come from the index."""
 
     kind: str
     path: Path
     data: dict[str, Any]
     _text: str | None = None
+    # What the file's content is known by (see sources.Entry.stamp), and where to re-read it.
+    stamp: str = ""
+    source: Source | None = field(default=None, compare=False, repr=False)
 
     @property
     def text(self) -> str:
         if self._text is None:
-            object.__setattr__(self, "_text", yamlio.decode(self.path.read_bytes())[0] or "")
+            object.__setattr__(self, "_text", _read_text(self))
         return self._text or ""
 
     @property
@@ -74,18 +77,28 @@ class Record:
         return str(self.data.get("name") or self.data.get("id") or self.id)
 
 
+def _read_text(record: Record) -> str:
+    if record.source is None:
+        raw = record.path.read_bytes()
+    else:
+        raw = record.source.read(Path(record.path).relative_to(record.source.root).as_posix(),
+                                 _max_file_bytes())
+    return yamlio.decode(raw)[0] or ""
+
+
 @dataclass
 class Registry:
-    """Everything loaded from one registry root."""
+    """Everything read from one source: the records, and the files that are not usable
+    records (as parse results with their error, and misplaced files)."""
 
     root: Path
     records: dict[str, dict[str, Record]] = field(default_factory=lambda: {k: {} for k in KINDS})
-    # Files that are not usable records (bad YAML, not a mapping, wrong place), as values.
     unreadable: list[yamlio.Parsed] = field(default_factory=list)
     stray: list[Path] = field(default_factory=list)
     files_read: int = 0
-    # Single-file findings gathered while loading, when a check was asked for.
-    file_findings: list[Any] = field(default_factory=list)
+    source: Source | None = field(default=None, repr=False)
+    # Each listed file's stamp by path relative to the root, for results derived per file.
+    stamps: dict[str, str] = field(default_factory=dict, repr=False)
 
     def of(self, kind: str) -> dict[str, Record]:
         return self.records[kind]
@@ -112,129 +125,137 @@ class Registry:
 
 
 def record_files(root: Path) -> Iterator[tuple[str | None, Path]]:
-    """Every file under registry/, sorted, with its kind (None for a file in no known
-    folder). os.scandir rather than Path.rglob: listing was a third of a cached run."""
-    data = root / DATA_DIR
-    found: list[tuple[str, str | None, Path]] = []
-    for top in os.scandir(data):
-        if top.name.startswith("."):
-            continue
-        kind = KIND_BY_FOLDER.get(top.name) if top.is_dir() else None
-        if kind is None:
-            found.extend((p.as_posix(), None, p) for p in _walk(Path(top.path))
-                         if p.suffix in (".yaml", ".yml"))
-            continue
-        for entry in os.scandir(top.path):
-            if entry.name.startswith("."):
-                continue
-            path = Path(entry.path)
-            if entry.is_file() and entry.name.endswith(".yaml"):
-                found.append((entry.path, kind.name, path))
-            else:
-                found.extend((p.as_posix(), None, p) for p in _walk(path))
-    for _key, kind_name, path in sorted(found, key=lambda t: t[0]):
-        yield kind_name, path
+    """Every usable file under registry/ with its kind (None for a misplaced file), in path
+    order; links and other unusable entries are left out (validate reports them)."""
+    for entry in WorkingTree(root).entries():
+        if entry.problem is None:
+            yield entry.kind, root / entry.rel
 
-
-def _walk(path: Path) -> list[Path]:
-    if path.is_file():
-        return [] if path.name.startswith(".") else [path]
-    return [p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")]
-
-
-# A per-file check run while loading (in worker processes for big cold runs):
-# (kind, path relative to the root, parsed file) -> findings.
-FileCheck = Callable[[str, str, yamlio.Parsed], list[Any]]
 
 PARALLEL_FROM = 1500  # below this many files to parse, starting workers costs more than it saves
 
 
-def load(root: Path, use_cache: bool = False, check: FileCheck | None = None) -> Registry:
-    """Load every record under root/registry/ (the one way to read the data).
+def load(where: Path | Source, use_index: bool = True) -> Registry:
+    """Read every record of a source: a registry root's working tree (a Path) or a
+    `sources.GitRevision`. The one way to read the data.
 
-    With `check`, also run that per-file check and keep its findings. With `use_cache`,
-    reuse parse results and findings for files unchanged since the last run."""
-    from .cache import Cache
-
-    reg = Registry(root=root.resolve())
-    cache = Cache(reg.root) if use_cache else None
-    todo: list[tuple[str, Path, str, os.stat_result]] = []
-    seen: set[str] = set()
-    for kind, path in record_files(reg.root):
+    Files unchanged since the last run come from the index; the rest are parsed with the
+    bounded safe reader (in worker processes when there are many)."""
+    source: Source = WorkingTree(where.resolve()) if isinstance(where, Path) else where
+    reg = Registry(root=source.root.resolve(), source=source)
+    entries = source.entries()
+    index = _open_index(reg.root) if use_index else None
+    usable = [e for e in entries if e.problem is None and e.kind is not None]
+    known = _known(index, source, usable)
+    todo = [e for e in usable if e.rel not in known]
+    fresh = dict(zip((e.rel for e in todo), _parse_all(source, todo), strict=True))
+    for entry in entries:
         reg.files_read += 1
-        if kind is None:
+        path = reg.root / entry.rel
+        reg.stamps[entry.rel] = entry.stamp
+        if entry.problem is not None:
+            reg.unreadable.append(yamlio.Parsed(path, "", None, yamlio.ParseError(entry.problem)))
+        elif entry.kind is None:
             reg.stray.append(path)
-            continue
-        rel = reg.relpath(path)
-        seen.add(rel)
-        stat = path.stat()
-        entry = cache.get(rel, stat) if cache else None
-        if entry is not None and (check is None or entry.get("findings") is not None):
-            _add(reg, kind, path, yamlio.Parsed(path, "", entry["data"], _error(entry["error"])))
-            if check is not None:
-                reg.file_findings.extend(_finding(f) for f in entry["findings"])
-            continue
-        todo.append((kind, path, rel, stat))
-    for (kind, path, rel, stat), (parsed, findings) in zip(todo, _scan(todo, check), strict=True):
-        _add(reg, kind, path, parsed)
-        reg.file_findings.extend(findings)
-        if cache is not None:
-            error = parsed.error
-            cache.put(rel, stat, data=parsed.data,
-                      error=None if error is None else (error.message, error.line, error.column),
-                      findings=None if check is None else [_finding_tuple(f) for f in findings])
-    if cache is not None:
-        cache.save(seen)
+        else:
+            parsed = fresh.get(entry.rel) or _from_payload(path, known[entry.rel])
+            _add(reg, entry, path, parsed)
+    if index is not None:
+        _remember(index, source, todo, fresh, entries)
+        index.close()
     return reg
 
 
-def _add(reg: Registry, kind: str, path: Path, parsed: yamlio.Parsed) -> None:
+def _open_index(root: Path) -> Any:
+    from .index import Index
+
+    return Index(root)
+
+
+def _known(index: Any, source: Source, usable: list[Entry]) -> dict[str, Any]:
+    if index is None:
+        return {}
+    if source.content_addressed:
+        by_blob = index.blobs(e.stamp for e in usable)
+        return {e.rel: by_blob[e.stamp] for e in usable if e.stamp in by_blob}
+    return index.files({e.rel: e.stamp for e in usable})  # type: ignore[no-any-return]
+
+
+def _remember(index: Any, source: Source, todo: list[Entry], fresh: dict[str, yamlio.Parsed],
+              entries: list[Entry]) -> None:
+    if source.content_addressed:
+        index.store_blobs((e.stamp, _payload(fresh[e.rel])) for e in todo)
+    else:
+        index.store("files", ((e.rel, e.stamp, _payload(fresh[e.rel])) for e in todo),
+                    present=[e.rel for e in entries])
+
+
+def _payload(parsed: yamlio.Parsed) -> tuple[Any, ...]:
+    error = parsed.error
+    return (parsed.data, None if error is None else (error.message, error.line, error.column),
+            tuple(getattr(parsed, 'ambiguous', ())))
+
+
+def _from_payload(path: Path, payload: tuple[Any, ...]) -> yamlio.Parsed:
+    data, error, ambiguous = payload
+    return yamlio.Parsed(path, "", data, None if error is None else yamlio.ParseError(*error))
+
+
+def _add(reg: Registry, entry: Entry, path: Path, parsed: yamlio.Parsed) -> None:
+    assert entry.kind is not None
     if parsed.error is None and isinstance(parsed.data, dict):
-        reg.records[kind][path.stem] = Record(kind, path, parsed.data, parsed.text or None)
+        reg.records[entry.kind][path.stem] = Record(entry.kind, path, parsed.data, parsed.text or None,
+                                                    entry.stamp, reg.source)
     else:
         reg.unreadable.append(parsed)
 
 
-def _scan_one(job: tuple[str, Path, str, FileCheck | None]) -> tuple[yamlio.Parsed, list[Any]]:
-    kind, path, rel, check = job
-    parsed = yamlio.parse(path)
-    return parsed, (check(kind, rel, parsed) if check else [])
+def parse_entry(source: Source, entry: Entry) -> yamlio.Parsed:
+    """One file read through the bounded safe parse; never raises for bad content."""
+    path = source.root / entry.rel
+    limit = _max_file_bytes()
+    try:
+        raw = source.read(entry.rel, limit)
+    except OSError as exc:
+        return yamlio.Parsed(path, "", None, yamlio.ParseError(f"cannot read the file: {exc.strerror or exc}"))
+    return _parse_bytes(path, raw, limit)
 
 
-def _scan_one_lean(job: tuple[str, Path, str, FileCheck | None]) -> tuple[yamlio.Parsed, list[Any]]:
-    """_scan_one for worker processes: the text stays behind (records read it again only
-    if a finding needs a line), so less crosses between processes."""
-    parsed, findings = _scan_one(job)
-    return yamlio.Parsed(parsed.path, "", parsed.data, parsed.error), findings
+def _max_file_bytes() -> int:  # TEMP until yamlsafe lands
+    return int(os.environ.get("PEERNET_MAX_FILE_BYTES", 1_000_000))
 
 
-def _scan(todo: list[tuple[str, Path, str, os.stat_result]],
-          check: FileCheck | None) -> Iterable[tuple[yamlio.Parsed, list[Any]]]:
-    jobs = [(kind, path, rel, check) for kind, path, rel, _stat in todo]
+def _parse_bytes(path: Path, raw: bytes, limit: int) -> yamlio.Parsed:  # TEMP until yamlsafe lands
+    if len(raw) > limit:
+        return yamlio.Parsed(path, "", None, yamlio.ParseError(f"the file is over {limit} bytes"))
+    text, error = yamlio.decode(raw)
+    if text is None:
+        return yamlio.Parsed(path, "", None, error)
+    data, error = yamlio.parse_text(text)
+    return yamlio.Parsed(path, text, data, error)
+
+
+def _parse_lean(job: tuple[Source, Entry]) -> yamlio.Parsed:
+    """parse_entry for worker processes: the text stays behind (a record re-reads it only if
+    something needs it), so less crosses between processes."""
+    parsed = parse_entry(*job)
+    return yamlio.Parsed(parsed.path, "", parsed.data, parsed.error)
+
+
+def _parse_all(source: Source, todo: list[Entry]) -> list[yamlio.Parsed]:
     workers = min(os.cpu_count() or 1, 8)
-    if len(jobs) < PARALLEL_FROM or workers < 2:
-        return map(_scan_one, jobs)
+    if len(todo) < PARALLEL_FROM or workers < 2 or source.content_addressed:
+        prefetch = getattr(source, "prefetch", None)
+        if prefetch is not None:
+            prefetch([e.rel for e in todo])
+        return [parse_entry(source, e) for e in todo]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
     context = multiprocessing.get_context("fork" if os.name == "posix" else "spawn")
+    jobs = [(source, e) for e in todo]
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
-        return list(pool.map(_scan_one_lean, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
-
-
-def _error(value: Any) -> yamlio.ParseError | None:
-    return None if value is None else yamlio.ParseError(*value)
-
-
-def _finding_tuple(f: Any) -> tuple[Any, ...]:
-    return (f.file, f.line, f.column, f.field, f.message, f.severity.value, f.rule)
-
-
-def _finding(t: Any) -> Any:
-    from .findings import Finding, Severity
-
-    file, line, column, field_, message, severity, rule = t
-    return Finding(file, line, column, field_, message, Severity(severity), rule)
+        return list(pool.map(_parse_lean, jobs, chunksize=max(1, len(jobs) // (workers * 8))))
 
 
 def path_for(root: Path, kind: str, record_id: str) -> Path:

@@ -36,9 +36,10 @@ class Report:
 def validate(root: Path, only: Iterable[Path] | None = None, today: date | None = None,
              use_cache: bool = True) -> Report:
     """Check the registry at root. With `only`, report findings for those files (and the
-    folders given), though cross-file rules still see the whole registry."""
-    reg = load(root, use_cache=use_cache, check=file_findings)
-    findings = list(check_registry(reg, today or date.today()))
+    folders given), though cross-file rules still see the whole registry. With `use_cache`,
+    parse results and single-file findings of unchanged files come from the index."""
+    reg = load(root, use_index=use_cache)
+    findings = [*file_findings(reg, use_cache), *check_registry(reg, today or date.today())]
     selected = _selection(reg, only)
     if selected is not None:
         findings = [f for f in findings if f.file in selected]
@@ -46,6 +47,41 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: date | None 
     else:
         checked = reg.files_read
     return Report(sorted(set(findings), key=_order), checked)
+
+
+def file_findings(reg: Registry, use_cache: bool = True) -> list[Finding]:
+    """Everything that can be said about each file on its own: unreadable files, the schema,
+    the id, the modeline, privacy. Findings of records unchanged since the last run come from
+    the index's `checks` table."""
+    from .index import Index
+
+    index = Index(reg.root) if use_cache else None
+    known = index.checks(reg.stamps) if index else {}
+    out: list[Finding] = []
+    for parsed in reg.unreadable:
+        out.extend(check_unreadable(reg.relpath(parsed.path), parsed))
+    fresh: list[tuple[str, str, list[tuple[Any, ...]]]] = []
+    for record in reg.all():
+        rel = reg.relpath(record.path)
+        if rel in known:
+            out.extend(_finding(t) for t in known[rel])
+            continue
+        found = list(check_record(rel, record))
+        out.extend(found)
+        fresh.append((rel, record.stamp, [_finding_tuple(f) for f in found]))
+    if index is not None:
+        index.store("checks", fresh, present=reg.stamps)
+        index.close()
+    return out
+
+
+def _finding_tuple(f: Finding) -> tuple[Any, ...]:
+    return (f.file, f.line, f.column, f.field, f.message, f.severity.value, f.rule)
+
+
+def _finding(t: Any) -> Finding:
+    file, line, column, field_, message, severity, rule = t
+    return Finding(file, line, column, field_, message, Severity(severity), rule)
 
 
 def changed_files(root: Path, rev: str) -> list[Path]:
@@ -112,17 +148,9 @@ def _selection(reg: Registry, only: Iterable[Path] | None) -> set[str] | None:
     return chosen
 
 
-def file_findings(kind: str, rel: str, parsed: yamlio.Parsed) -> list[Finding]:
-    """Everything that can be said about one file on its own (run while loading)."""
-    if parsed.error is not None or not isinstance(parsed.data, dict):
-        return list(check_unreadable(rel, parsed))
-    return list(check_record(rel, Record(kind, parsed.path, parsed.data, parsed.text)))
-
-
 def check_registry(reg: Registry, today: date, fresh: Iterable[Record] = ()) -> Iterator[Finding]:
-    """All findings: those gathered while loading, the single-file checks of `fresh`
-    records (not yet on disk), and the cross-file rules."""
-    yield from reg.file_findings
+    """The single-file checks of `fresh` records (not yet on disk), misplaced files, and the
+    cross-file rules."""
     for record in fresh:
         yield from check_record(reg.relpath(record.path), record)
     for path in reg.stray:

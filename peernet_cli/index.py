@@ -1,0 +1,217 @@
+"""The registry index: parse results kept in SQLite outside the registry, so a command re-parses
+only the files that changed since the last one.
+
+One database per registry root, in the cache folder ($PEERNET_CACHE_DIR, else
+$XDG_CACHE_HOME/peernet, else ~/.cache/peernet), never inside the registry. Rows:
+- `files`: a working-tree file's parse result, keyed by path, used only while the file's stamp
+  (size, mtime, ctime, inode) is unchanged;
+- `blobs`: a git blob's parse result, keyed by blob id (content-addressed, so shared by every
+  path and revision);
+- `checks`: values other layers derive from one file (validate's single-file findings), keyed by
+  path and stamp like `files`, so the loader itself knows nothing of findings.
+
+Everything is dropped when peernet's version, its reader or a schema changes (the `meta`
+fingerprint). The index is never needed for a correct answer: a corrupt file is deleted and
+rebuilt, and a locked, read-only or otherwise unusable one is bypassed; each write is one
+transaction (WAL mode), so a concurrent reader sees all of it or none.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import marshal
+import os
+import sqlite3
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+FORMAT = "1"  # bump when the payloads change shape
+# A file changed within this many seconds of being indexed could change again within the
+# same timestamp tick without its stamp changing ("racy git"): such rows are not stored.
+RACY_SECONDS = 2.0
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, payload BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS blobs (blob TEXT PRIMARY KEY, payload BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS checks (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, payload BLOB NOT NULL);
+"""
+
+
+def cache_dir() -> Path:
+    given = os.environ.get("PEERNET_CACHE_DIR")
+    if given:
+        return Path(given)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "peernet"
+
+
+def fingerprint() -> str:
+    """What the stored results depend on besides the files: peernet's version, the modules
+    that read files (by size and mtime, so an edited checkout counts too) and the schemas."""
+    from .schemas import schema_dir
+
+    digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
+    here = Path(__file__).resolve().parent
+    for name in ("yamlsafe.py", "yamlio.py", "index.py", "registry.py", "sources.py", "validate.py"):
+        try:
+            st = (here / name).stat()
+            digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
+        except OSError:
+            pass
+    for path in sorted(schema_dir().glob("*.json")):
+        digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()[:20]
+
+
+class Index:
+    """Parse results by file stamp. Every method swallows database trouble: the worst an
+    index can do is be slow, never wrong and never fatal."""
+
+    def __init__(self, root: Path) -> None:
+        key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
+        self.path = cache_dir() / f"index-{key}.sqlite3"
+        self.db: sqlite3.Connection | None = None
+        self.fingerprint = fingerprint()
+        for _attempt in range(2):
+            try:
+                self.db = self._open()
+                return
+            except sqlite3.DatabaseError as exc:
+                self._close()
+                if not _is_corrupt(exc):
+                    return  # locked or read-only: work without the index this time
+                _remove(self.path)  # corrupt: start a new one
+            except OSError:
+                self._close()
+                return
+
+    def _open(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        try:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            row = db.execute("SELECT value FROM meta WHERE key = 'fingerprint'").fetchone()
+            if row is None or row[0] != self.fingerprint:
+                with db:
+                    db.execute("BEGIN IMMEDIATE")
+                    for table in ("files", "blobs", "checks"):
+                        db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
+                    db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
+            return db
+        except BaseException:
+            db.close()
+            raise
+
+    def _close(self) -> None:
+        if self.db is not None:
+            self.db.close()
+        self.db = None
+
+    # --- reading ---------------------------------------------------------------------
+
+    def files(self, stamps: dict[str, str]) -> dict[str, Any]:
+        """Stored payloads for working-tree paths whose stamp still matches."""
+        return self._matching("SELECT path, stamp, payload FROM files", stamps)
+
+    def checks(self, stamps: dict[str, str]) -> dict[str, Any]:
+        return self._matching("SELECT path, stamp, payload FROM checks", stamps)
+
+    def blobs(self, blob_ids: Iterable[str]) -> dict[str, Any]:
+        wanted = set(blob_ids)
+        if self.db is None or not wanted:
+            return {}
+        try:
+            rows = self.db.execute("SELECT blob, payload FROM blobs").fetchall()
+        except sqlite3.DatabaseError:
+            self._close()
+            return {}
+        return {blob: _loads(payload) for blob, payload in rows if blob in wanted}
+
+    def _matching(self, query: str, stamps: dict[str, str]) -> dict[str, Any]:
+        if self.db is None or not stamps:
+            return {}
+        try:
+            rows = self.db.execute(query).fetchall()
+        except sqlite3.DatabaseError:
+            self._close()
+            return {}
+        out: dict[str, Any] = {}
+        for path, stamp, payload in rows:
+            if stamps.get(path) == stamp and stamp:
+                value = _loads(payload)
+                if value is not _BAD:
+                    out[path] = value
+        return out
+
+    # --- writing ---------------------------------------------------------------------
+
+    def store(self, table: str, rows: Iterable[tuple[str, str, Any]], present: Iterable[str] = ()) -> None:
+        """Replace rows of `files` or `checks` (path, stamp, value), and drop rows of paths
+        that are no longer `present` (when given)."""
+        fresh = [(path, stamp, marshal.dumps(value)) for path, stamp, value in rows
+                 if stamp and not _racy(stamp)]
+        keep = set(present)
+        self._write(lambda db: self._replace(db, table, fresh, keep))
+
+    def store_blobs(self, rows: Iterable[tuple[str, Any]]) -> None:
+        fresh = [(blob, marshal.dumps(value)) for blob, value in rows]
+        if fresh:
+            self._write(lambda db: db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", fresh))
+
+    def _replace(self, db: sqlite3.Connection, table: str, fresh: list[tuple[str, str, bytes]],
+                 keep: set[str]) -> None:
+        assert table in ("files", "checks")
+        if keep:
+            gone = [(p,) for (p,) in db.execute(f"SELECT path FROM {table}") if p not in keep]  # noqa: S608
+            db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)  # noqa: S608
+        db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)", fresh)  # noqa: S608
+
+    def _write(self, work: Any) -> None:
+        if self.db is None:
+            return
+        try:
+            with self.db:
+                self.db.execute("BEGIN IMMEDIATE")
+                work(self.db)
+        except (sqlite3.DatabaseError, ValueError):
+            self._close()  # locked for longer than the timeout, or read-only: skip this time
+
+    def close(self) -> None:
+        self._close()
+
+
+_BAD = object()
+
+
+def _loads(payload: bytes) -> Any:
+    try:
+        return marshal.loads(payload)
+    except (ValueError, EOFError, TypeError):
+        return _BAD
+
+
+def _racy(stamp: str) -> bool:
+    try:
+        ctime_ns = int(stamp.split(":")[2])
+    except (IndexError, ValueError):
+        return False
+    return time.time_ns() - ctime_ns < RACY_SECONDS * 1e9
+
+
+def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:
+    text = str(exc).lower()
+    return "not a database" in text or "malformed" in text or "corrupt" in text
+
+
+def _remove(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm"):
+        try:
+            Path(f"{path}{suffix}").unlink()
+        except OSError:
+            pass
