@@ -70,10 +70,11 @@ def load_schema(file_name: str) -> dict[str, Any]:
 def _registry() -> Any:
     from referencing import Registry, Resource
 
-    resources = []
-    for path in sorted(schema_dir().glob("*.schema.json")):
-        schema = load_schema(path.name)
-        resources.append((schema["$id"], Resource.from_contents(schema)))
+    # Keyed by file name: the schemas carry no absolute $id (defs' is its own file name), so
+    # a `$ref` like "defs.schema.json#/..." resolves next to the referring file, the same way
+    # check-jsonschema, ajv and editors find it offline.
+    resources = [(path.name, Resource.from_contents(load_schema(path.name)))
+                 for path in sorted(schema_dir().glob("*.schema.json"))]
     return Registry().with_resources(resources)
 
 
