@@ -2,18 +2,20 @@
 only the files that changed since the last one.
 
 One database per registry root, in the cache folder ($PEERNET_CACHE_DIR, else
-$XDG_CACHE_HOME/peernet, else ~/.cache/peernet), never inside the registry. Rows:
-- `files`: a working-tree file's parse result, keyed by path, used only while the file's stamp
-  (size, mtime, ctime, inode) is unchanged;
-- `blobs`: a git blob's parse result, keyed by blob id (content-addressed, so shared by every
-  path and revision);
-- `checks`: values other layers derive from one file (validate's single-file findings), keyed by
-  path and stamp like `files`, so the loader itself knows nothing of findings.
+$XDG_CACHE_HOME/peernet, else ~/.cache/peernet), never inside the registry. It holds:
+- per-file maps, one row each (`maps`): for every working-tree file its stamp (size, mtime,
+  ctime and inode) and its parse result; `checks`, validate's single-file findings, the same
+  way. An entry is used only while the file's stamp is unchanged. A map is one row because a
+  warm run needs all of it: one read and one unmarshal of 10,000 entries take a few
+  milliseconds, 10,000 row reads several times that;
+- `blobs`: parse results of git blobs, keyed by blob id (content-addressed, so shared by every
+  path and revision), one row each.
 
 Everything is dropped when peernet's version, its reader or a schema changes (the `meta`
 fingerprint). The index is never needed for a correct answer: a corrupt file is deleted and
 rebuilt, and a locked, read-only or otherwise unusable one is bypassed; each write is one
-transaction (WAL mode), so a concurrent reader sees all of it or none.
+transaction (WAL mode), so a concurrent reader sees all of it or none, and a stale entry is
+never used because every entry is checked against the file's current stamp.
 """
 
 from __future__ import annotations
@@ -35,9 +37,8 @@ FORMAT = "1"  # bump when the payloads change shape
 RACY_SECONDS = 2.0
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, payload BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS maps (name TEXT PRIMARY KEY, payload BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS blobs (blob TEXT PRIMARY KEY, payload BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS checks (path TEXT PRIMARY KEY, stamp TEXT NOT NULL, payload BLOB NOT NULL);
 """
 
 
@@ -100,7 +101,7 @@ class Index:
             if row is None or row[0] != self.fingerprint:
                 with db:
                     db.execute("BEGIN IMMEDIATE")
-                    for table in ("files", "blobs", "checks"):
+                    for table in ("maps", "blobs"):
                         db.execute(f"DELETE FROM {table}")  # noqa: S608 - fixed table names
                     db.execute("INSERT OR REPLACE INTO meta VALUES ('fingerprint', ?)", (self.fingerprint,))
             return db
@@ -115,62 +116,56 @@ class Index:
 
     # --- reading ---------------------------------------------------------------------
 
-    def files(self, stamps: dict[str, str]) -> dict[str, Any]:
-        """Stored payloads for working-tree paths whose stamp still matches."""
-        return self._matching("SELECT path, stamp, payload FROM files", stamps)
+    def entries(self, name: str, stamps: dict[str, str]) -> dict[str, Any]:
+        """The stored values of map `name` for paths whose stamp still matches."""
+        stored = self.map(name)
+        return {rel: value for rel, (stamp, value) in stored.items() if stamp and stamps.get(rel) == stamp}
 
-    def checks(self, stamps: dict[str, str]) -> dict[str, Any]:
-        return self._matching("SELECT path, stamp, payload FROM checks", stamps)
+    def map(self, name: str) -> dict[str, tuple[str, Any]]:
+        """Map `name` as stored: path -> (stamp, value)."""
+        if self.db is None:
+            return {}
+        try:
+            row = self.db.execute("SELECT payload FROM maps WHERE name = ?", (name,)).fetchone()
+        except sqlite3.DatabaseError:
+            self._close()
+            return {}
+        value = _loads(row[0]) if row else _BAD
+        return value if isinstance(value, dict) else {}
 
     def blobs(self, blob_ids: Iterable[str]) -> dict[str, Any]:
-        wanted = set(blob_ids)
+        wanted = list(set(blob_ids))
         if self.db is None or not wanted:
             return {}
-        try:
-            rows = self.db.execute("SELECT blob, payload FROM blobs").fetchall()
-        except sqlite3.DatabaseError:
-            self._close()
-            return {}
-        return {blob: _loads(payload) for blob, payload in rows if blob in wanted}
-
-    def _matching(self, query: str, stamps: dict[str, str]) -> dict[str, Any]:
-        if self.db is None or not stamps:
-            return {}
-        try:
-            rows = self.db.execute(query).fetchall()
-        except sqlite3.DatabaseError:
-            self._close()
-            return {}
         out: dict[str, Any] = {}
-        for path, stamp, payload in rows:
-            if stamps.get(path) == stamp and stamp:
-                value = _loads(payload)
-                if value is not _BAD:
-                    out[path] = value
+        try:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start:start + 500]
+                marks = ",".join("?" * len(chunk))
+                for blob, payload in self.db.execute(
+                        f"SELECT blob, payload FROM blobs WHERE blob IN ({marks})", chunk):  # noqa: S608
+                    value = _loads(payload)
+                    if value is not _BAD:
+                        out[blob] = value
+        except sqlite3.DatabaseError:
+            self._close()
+            return {}
         return out
 
     # --- writing ---------------------------------------------------------------------
 
-    def store(self, table: str, rows: Iterable[tuple[str, str, Any]], present: Iterable[str] = ()) -> None:
-        """Replace rows of `files` or `checks` (path, stamp, value), and drop rows of paths
-        that are no longer `present` (when given)."""
-        fresh = [(path, stamp, marshal.dumps(value)) for path, stamp, value in rows
-                 if stamp and not _racy(stamp)]
-        keep = set(present)
-        self._write(lambda db: self._replace(db, table, fresh, keep))
+    def store_map(self, name: str, entries: dict[str, tuple[str, Any]]) -> None:
+        """Replace map `name` (path -> (stamp, value)); entries of files changed too recently
+        to be told apart from a next change are left out."""
+        now = time.time_ns()
+        kept = {rel: entry for rel, entry in entries.items() if entry[0] and not _racy(entry[0], now)}
+        payload = marshal.dumps(kept)
+        self._write(lambda db: db.execute("INSERT OR REPLACE INTO maps VALUES (?, ?)", (name, payload)))
 
     def store_blobs(self, rows: Iterable[tuple[str, Any]]) -> None:
         fresh = [(blob, marshal.dumps(value)) for blob, value in rows]
         if fresh:
             self._write(lambda db: db.executemany("INSERT OR REPLACE INTO blobs VALUES (?, ?)", fresh))
-
-    def _replace(self, db: sqlite3.Connection, table: str, fresh: list[tuple[str, str, bytes]],
-                 keep: set[str]) -> None:
-        assert table in ("files", "checks")
-        if keep:
-            gone = [(p,) for (p,) in db.execute(f"SELECT path FROM {table}") if p not in keep]  # noqa: S608
-            db.executemany(f"DELETE FROM {table} WHERE path = ?", gone)  # noqa: S608
-        db.executemany(f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)", fresh)  # noqa: S608
 
     def _write(self, work: Any) -> None:
         if self.db is None:
@@ -185,6 +180,11 @@ class Index:
     def close(self) -> None:
         self._close()
 
+    @staticmethod
+    def settled(stamp: str) -> bool:
+        """False for a file changed so recently that a next change could keep its stamp."""
+        return not _racy(stamp, time.time_ns())
+
 
 _BAD = object()
 
@@ -196,12 +196,12 @@ def _loads(payload: bytes) -> Any:
         return _BAD
 
 
-def _racy(stamp: str) -> bool:
+def _racy(stamp: str, now_ns: int) -> bool:
     try:
         ctime_ns = int(stamp.split(":")[2])
     except (IndexError, ValueError):
-        return False
-    return time.time_ns() - ctime_ns < RACY_SECONDS * 1e9
+        return False  # not a file stamp (a blob id)
+    return now_ns - ctime_ns < RACY_SECONDS * 1e9
 
 
 def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:

@@ -7,6 +7,7 @@ error so that a validation run can report them all.
 
 from __future__ import annotations
 
+import marshal
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -46,43 +47,85 @@ def find_root(explicit: str | Path | None = None, cwd: Path | None = None) -> Pa
     )
 
 
-@dataclass(frozen=True)
-class Record:
-    """One record file that parsed as a YAML mapping. Its text is read only when needed
-    (to place a finding), since records may come from the index."""
+# Fields kept beside each indexed record's packed data, so that indexing the registry (by
+# brigade, by partner) and resolving names never unpack records a command does not show.
+HEAD_KEYS = ("name", "brigade", "partner", "aliases", "status", "kind", "classification")
 
-    kind: str
-    path: Path
-    data: dict[str, Any]
-    _text: str | None = None
-    # What the file's content is known by (see sources.Entry.stamp), and where to re-read it.
-    stamp: str = ""
-    source: Source | None = field(default=None, compare=False, repr=False)
+
+class Record:
+    """One record file that parsed as a YAML mapping.
+
+    Cheap to make, because a query makes one per file: a record read from the index keeps its
+    data packed (marshal bytes) until something asks for a field outside HEAD_KEYS, and its
+    text is read only when a finding needs a line."""
+
+    __slots__ = ("kind", "rel", "root", "stamp", "source", "_path", "_data", "_packed", "_head", "_text")
+
+    def __init__(self, kind: str, path: Path | None, data: dict[str, Any] | None = None,
+                 text: str | None = None, *, stamp: str = "", source: Source | None = None,
+                 root: Path | None = None, rel: str = "", packed: bytes | None = None,
+                 head: dict[str, Any] | None = None) -> None:
+        self.kind = kind
+        self._path = path
+        self.root = root
+        self.rel = rel
+        self._data = data
+        self._text = text
+        self.stamp = stamp
+        self.source = source
+        self._packed = packed
+        self._head = head
+
+    @property
+    def path(self) -> Path:
+        if self._path is None:
+            assert self.root is not None
+            self._path = self.root / self.rel
+        return self._path
+
+    @property
+    def data(self) -> dict[str, Any]:
+        if self._data is None:
+            assert self._packed is not None
+            self._data = _unpack(self._packed)[0]
+            self._packed = None
+        return self._data
 
     @property
     def text(self) -> str:
         if self._text is None:
-            object.__setattr__(self, "_text", _read_text(self))
-        return self._text or ""
+            self._text = _read_text(self)
+        return self._text
 
     @property
     def id(self) -> str:
-        return self.path.stem
+        if self._path is None:
+            return self.rel[self.rel.rfind("/") + 1: -5]  # "registry/<folder>/<id>.yaml"
+        return self._path.stem
 
     def get(self, key: str, default: Any = None) -> Any:
+        if self._data is None and self._head is not None and key in HEAD_KEYS:
+            return self._head.get(key, default)
         return self.data.get(key, default)
 
     @property
     def name(self) -> str:
-        return str(self.data.get("name") or self.data.get("id") or self.id)
+        return str(self.get("name") or self.data.get("id") or self.id)
+
+    def __repr__(self) -> str:
+        return f"Record({self.kind!r}, {self.id!r})"
+
+
+def _unpack(packed: bytes) -> tuple[Any, ...]:
+    return marshal.loads(packed)  # type: ignore[no-any-return]
 
 
 def _read_text(record: Record) -> str:
     if record.source is None:
         raw = record.path.read_bytes()
     else:
-        raw = record.source.read(Path(record.path).relative_to(record.source.root).as_posix(),
-                                 _max_file_bytes())
+        rel = record.rel or record.path.relative_to(record.source.root).as_posix()
+        raw = record.source.read(rel, _max_file_bytes())
     return yamlio.decode(raw)[0] or ""
 
 
@@ -123,6 +166,10 @@ class Registry:
         except ValueError:
             return str(path)
 
+    def rel_of(self, record: Record) -> str:
+        """A record's path relative to the root, without building a Path when it has one."""
+        return record.rel or self.relpath(record.path)
+
 
 def record_files(root: Path) -> Iterator[tuple[str | None, Path]]:
     """Every usable file under registry/ with its kind (None for a misplaced file), in path
@@ -133,35 +180,52 @@ def record_files(root: Path) -> Iterator[tuple[str | None, Path]]:
 
 
 PARALLEL_FROM = 1500  # below this many files to parse, starting workers costs more than it saves
+FILES_MAP = "files"
 
 
-def load(where: Path | Source, use_index: bool = True) -> Registry:
+def load(where: Path | Source, use_index: bool = True, entries: list[Entry] | None = None) -> Registry:
     """Read every record of a source: a registry root's working tree (a Path) or a
     `sources.GitRevision`. The one way to read the data.
 
     Files unchanged since the last run come from the index; the rest are parsed with the
-    bounded safe reader (in worker processes when there are many)."""
+    bounded safe reader (in worker processes when there are many). `entries`: the source's
+    listing, when the caller has just made it."""
     source: Source = WorkingTree(where.resolve()) if isinstance(where, Path) else where
-    reg = Registry(root=source.root.resolve(), source=source)
-    entries = source.entries()
-    index = _open_index(reg.root) if use_index else None
+    root = source.root.resolve()
+    reg = Registry(root=root, source=source)
+    entries = source.entries() if entries is None else entries
+    index = _open_index(root) if use_index else None
     usable = [e for e in entries if e.problem is None and e.kind is not None]
     known = _known(index, source, usable)
     todo = [e for e in usable if e.rel not in known]
     fresh = dict(zip((e.rel for e in todo), _parse_all(source, todo), strict=True))
-    for entry in entries:
-        reg.files_read += 1
-        path = reg.root / entry.rel
-        reg.stamps[entry.rel] = entry.stamp
-        if entry.problem is not None:
-            reg.unreadable.append(yamlio.Parsed(path, "", None, yamlio.ParseError(entry.problem)))
-        elif entry.kind is None:
-            reg.stray.append(path)
+    records = reg.records
+    for rel, kind, stamp, problem in entries:
+        reg.stamps[rel] = stamp
+        if problem is not None:
+            reg.unreadable.append(yamlio.Parsed(root / rel, "", None, yamlio.ParseError(problem)))
+        elif kind is None:
+            reg.stray.append(root / rel)
+        elif rel in fresh:
+            parsed = fresh[rel]
+            if parsed.error is None and isinstance(parsed.data, dict):
+                record = Record(kind, parsed.path, parsed.data, parsed.text or None, stamp=stamp,
+                                source=source, root=root, rel=rel)
+                records[kind][record.id] = record
+            else:
+                reg.unreadable.append(parsed)
         else:
-            parsed = fresh.get(entry.rel) or _from_payload(path, known[entry.rel])
-            _add(reg, entry, path, parsed)
+            head, packed = known[rel]
+            if head is None:  # stored as unreadable: unpack to report why
+                data, error, _ambiguous = _unpack(packed)
+                reg.unreadable.append(yamlio.Parsed(root / rel, "", data, _error(error)))
+            else:
+                record = Record(kind, None, stamp=stamp, source=source, root=root, rel=rel,
+                                packed=packed, head=head)
+                records[kind][record.id] = record
+    reg.files_read = len(entries)
     if index is not None:
-        _remember(index, source, todo, fresh, entries)
+        _remember(index, source, usable, known, fresh)
         index.close()
     return reg
 
@@ -172,42 +236,41 @@ def _open_index(root: Path) -> Any:
     return Index(root)
 
 
-def _known(index: Any, source: Source, usable: list[Entry]) -> dict[str, Any]:
+def _known(index: Any, source: Source, usable: list[Entry]) -> dict[str, tuple[Any, bytes]]:
+    """(head, packed) of every usable entry the index already has."""
     if index is None:
         return {}
     if source.content_addressed:
         by_blob = index.blobs(e.stamp for e in usable)
         return {e.rel: by_blob[e.stamp] for e in usable if e.stamp in by_blob}
-    return index.files({e.rel: e.stamp for e in usable})  # type: ignore[no-any-return]
+    return index.entries(FILES_MAP, {e.rel: e.stamp for e in usable})  # type: ignore[no-any-return]
 
 
-def _remember(index: Any, source: Source, todo: list[Entry], fresh: dict[str, yamlio.Parsed],
-              entries: list[Entry]) -> None:
+def _remember(index: Any, source: Source, usable: list[Entry], known: dict[str, tuple[Any, bytes]],
+              fresh: dict[str, yamlio.Parsed]) -> None:
+    if not fresh and (source.content_addressed or len(known) == len(usable)):
+        return  # nothing new to store (and, for a working tree, no file gone)
+    packed = {rel: _pack(parsed) for rel, parsed in fresh.items()}
     if source.content_addressed:
-        index.store_blobs((e.stamp, _payload(fresh[e.rel])) for e in todo)
+        index.store_blobs((e.stamp, packed[e.rel]) for e in usable if e.rel in packed)
     else:
-        index.store("files", ((e.rel, e.stamp, _payload(fresh[e.rel])) for e in todo),
-                    present=[e.rel for e in entries])
+        index.store_map(FILES_MAP, {e.rel: (e.stamp, known.get(e.rel) or packed[e.rel]) for e in usable})
 
 
-def _payload(parsed: yamlio.Parsed) -> tuple[Any, ...]:
+def _pack(parsed: yamlio.Parsed) -> tuple[Any, bytes]:
+    """What the index keeps of a parse result: the head fields (None when it is no record)
+    and the whole result packed."""
     error = parsed.error
-    return (parsed.data, None if error is None else (error.message, error.line, error.column),
-            tuple(getattr(parsed, 'ambiguous', ())))
+    data = parsed.data
+    ok = error is None and isinstance(data, dict)
+    head = {k: data[k] for k in HEAD_KEYS if k in data} if ok else None
+    packed = marshal.dumps((data, None if error is None else (error.message, error.line, error.column),
+                            tuple(getattr(parsed, "ambiguous", ()))))
+    return head, packed
 
 
-def _from_payload(path: Path, payload: tuple[Any, ...]) -> yamlio.Parsed:
-    data, error, ambiguous = payload
-    return yamlio.Parsed(path, "", data, None if error is None else yamlio.ParseError(*error))
-
-
-def _add(reg: Registry, entry: Entry, path: Path, parsed: yamlio.Parsed) -> None:
-    assert entry.kind is not None
-    if parsed.error is None and isinstance(parsed.data, dict):
-        reg.records[entry.kind][path.stem] = Record(entry.kind, path, parsed.data, parsed.text or None,
-                                                    entry.stamp, reg.source)
-    else:
-        reg.unreadable.append(parsed)
+def _error(value: Any) -> yamlio.ParseError | None:
+    return None if value is None else yamlio.ParseError(*value)
 
 
 def parse_entry(source: Source, entry: Entry) -> yamlio.Parsed:

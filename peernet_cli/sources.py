@@ -11,9 +11,8 @@ from __future__ import annotations
 import os
 import stat as stat_mode
 import subprocess
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from .errors import UsageError
 from .schemas import KIND_BY_FOLDER
@@ -23,8 +22,7 @@ RECORD_SUFFIX = ".yaml"
 STRAY_SUFFIXES = (".yaml", ".yml")
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One file (or unusable thing) under registry/.
 
     `rel` is the path relative to the registry root (`registry/partners/x.yaml`); `kind` is the
@@ -35,7 +33,7 @@ class Entry:
     rel: str
     kind: str | None
     stamp: str
-    problem: str | None = None
+    problem: str | None = None  # a NamedTuple: listing makes one per file, so it must be cheap
 
 
 class Source(Protocol):
@@ -120,10 +118,12 @@ class WorkingTree:
         # O_NONBLOCK: opening a FIFO swapped in never hangs (reading it then fails below).
         fd = os.open(self.root / rel, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
         try:
-            if not stat_mode.S_ISREG(os.fstat(fd).st_mode):
+            st = os.fstat(fd)
+            if not stat_mode.S_ISREG(st.st_mode):
                 raise OSError(0, "not a regular file")
             with os.fdopen(fd, "rb", closefd=False) as handle:
-                return handle.read(limit + 1)
+                # Sized from fstat: read(limit + 1) alone would allocate the limit every time.
+                return handle.read(min(st.st_size, limit) + 1)
         finally:
             os.close(fd)
 

@@ -37,42 +37,110 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: date | None 
              use_cache: bool = True) -> Report:
     """Check the registry at root. With `only`, report findings for those files (and the
     folders given), though cross-file rules still see the whole registry. With `use_cache`,
-    parse results and single-file findings of unchanged files come from the index."""
-    reg = load(root, use_index=use_cache)
-    findings = [*file_findings(reg, use_cache), *check_registry(reg, today or date.today())]
-    selected = _selection(reg, only)
+    parse results and single-file findings of unchanged files come from the index, and a
+    registry unchanged since the last run gets that run's findings."""
+    from .index import Index
+    from .sources import WorkingTree
+
+    today = today or date.today()
+    source = WorkingTree(root.resolve())
+    entries = source.entries()
+    stamps = {e.rel: e.stamp for e in entries}
+    signature = _signature(stamps, today)
+    index = Index(source.root) if use_cache else None
+    try:
+        stored = index.entries(RESULT_MAP, {"all": signature}) if index is not None else {}
+        if "all" in stored:  # nothing changed since the last run: its findings stand
+            findings = [_finding(t) for t in stored["all"]]
+        else:
+            reg = load(source, use_index=use_cache, entries=entries)
+            findings = [*file_findings(reg, index), *check_registry(reg, today)]
+            if index is not None and all(index.settled(stamp) for stamp in stamps.values()):
+                index.store_map(RESULT_MAP, {"all": (signature, [_finding_tuple(f) for f in findings])})
+    finally:
+        if index is not None:
+            index.close()
+    selected = _selection(source.root, stamps, only)
     if selected is not None:
         findings = [f for f in findings if f.file in selected]
         checked = len(selected)
     else:
-        checked = reg.files_read
+        checked = len(entries)
     return Report(sorted(set(findings), key=_order), checked)
 
 
-def file_findings(reg: Registry, use_cache: bool = True) -> list[Finding]:
+RESULT_MAP = "validate"
+
+
+def _signature(stamps: dict[str, str], today: date) -> str:
+    """What a whole run's findings depend on: every listed file's stamp, and "today"."""
+    import hashlib
+
+    digest = hashlib.sha256(today.isoformat().encode())
+    digest.update("\0".join(f"{rel}\0{stamp}" for rel, stamp in sorted(stamps.items())).encode())
+    return digest.hexdigest()
+
+
+CHECKS_MAP = "checks"
+
+
+def file_findings(reg: Registry, index: Any = None) -> list[Finding]:
     """Everything that can be said about each file on its own: unreadable files, the schema,
     the id, the modeline, privacy. Findings of records unchanged since the last run come from
-    the index's `checks` table."""
-    from .index import Index
-
-    index = Index(reg.root) if use_cache else None
-    known = index.checks(reg.stamps) if index else {}
+    the index's `checks` map; the rest are computed (in worker processes when many)."""
+    known = index.entries(CHECKS_MAP, reg.stamps) if index is not None else {}
     out: list[Finding] = []
     for parsed in reg.unreadable:
         out.extend(check_unreadable(reg.relpath(parsed.path), parsed))
-    fresh: list[tuple[str, str, list[tuple[Any, ...]]]] = []
+    todo: list[Record] = []
     for record in reg.all():
-        rel = reg.relpath(record.path)
-        if rel in known:
-            out.extend(_finding(t) for t in known[rel])
-            continue
-        found = list(check_record(rel, record))
-        out.extend(found)
-        fresh.append((rel, record.stamp, [_finding_tuple(f) for f in found]))
-    if index is not None:
-        index.store("checks", fresh, present=reg.stamps)
-        index.close()
+        found = known.get(reg.rel_of(record))
+        if found is None:
+            todo.append(record)
+        else:
+            out.extend(_finding(t) for t in found)
+    fresh = _check_records(reg, todo)
+    for found in fresh:
+        out.extend(_finding(t) for t in found)
+    if index is not None and (fresh or len(known) != len(reg.stamps)):
+        entries = {rel: (reg.stamps[rel], value) for rel, value in known.items()}
+        entries.update((reg.rel_of(r), (r.stamp, value)) for r, value in zip(todo, fresh, strict=True))
+        index.store_map(CHECKS_MAP, entries)
     return out
+
+
+PARALLEL_FROM = 1500  # as for parsing: below this, starting workers costs more than it saves
+_FORKED: list[tuple[Registry, list[Record]]] = []  # what forked workers inherit
+
+
+def _check_records(reg: Registry, records: list[Record]) -> list[list[tuple[Any, ...]]]:
+    """check_record for each record, as finding tuples. Many records are checked in forked
+    workers, which inherit the loaded registry instead of being sent it."""
+    import os
+
+    workers = min(os.cpu_count() or 1, 8)
+    if len(records) < PARALLEL_FROM or workers < 2 or os.name != "posix":
+        return [_check_one(reg, r) for r in records]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    _FORKED[:] = [(reg, records)]
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            step = max(1, len(records) // (workers * 8))
+            chunks = pool.map(_check_range, [(i, min(i + step, len(records))) for i in range(0, len(records), step)])
+            return [found for chunk in chunks for found in chunk]
+    finally:
+        _FORKED.clear()
+
+
+def _check_range(bounds: tuple[int, int]) -> list[list[tuple[Any, ...]]]:
+    reg, records = _FORKED[0]
+    return [_check_one(reg, r) for r in records[bounds[0]:bounds[1]]]
+
+
+def _check_one(reg: Registry, record: Record) -> list[tuple[Any, ...]]:
+    return [_finding_tuple(f) for f in check_record(reg.rel_of(record), record)]
 
 
 def _finding_tuple(f: Finding) -> tuple[Any, ...]:
@@ -132,20 +200,28 @@ def _order(f: Finding) -> tuple[str, int, int, str, str]:
     return (f.file, f.line or 0, f.column or 0, f.field, f.message)
 
 
-def _selection(reg: Registry, only: Iterable[Path] | None) -> set[str] | None:
+def _selection(root: Path, listed: Iterable[str], only: Iterable[Path] | None) -> set[str] | None:
     if only is None:
         return None
     chosen: set[str] = set()
-    all_files = {reg.relpath(r.path) for r in reg.all()}
-    all_files |= {reg.relpath(p.path) for p in reg.unreadable} | {reg.relpath(p) for p in reg.stray}
+    all_files = set(listed)
     for path in only:
-        rel = reg.relpath(path)
+        rel = _relative(root, path)
         if path.is_dir():
             prefix = "" if rel in ("", ".") else rel.rstrip("/") + "/"
             chosen |= {f for f in all_files if f.startswith(prefix)}
         else:
             chosen.add(rel)
     return chosen
+
+
+def _relative(root: Path, path: Path) -> str:
+    for candidate in (path, path.resolve()):
+        try:
+            return candidate.relative_to(root).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def check_registry(reg: Registry, today: date, fresh: Iterable[Record] = ()) -> Iterator[Finding]:
@@ -212,18 +288,37 @@ def _check_modeline(record: Record, rel: str) -> Iterator[Finding]:
                       Severity.WARNING, "modeline")
 
 
-_EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
-_PHONE = re.compile(r"(?<![\d-])(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\d-])")
+# These scan whole files, so both run in linear time (a 5 MB line of letters takes
+# milliseconds; `name+@` patterns retried at every letter of a long run were quadratic).
+# They find what `[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}` and
+# `(?<![\d-])(\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}(?![\d-])` find: an email is
+# searched from its '@' (with one name character before it), a phone number from its last
+# seven digits, then its first three are checked in a window of fixed size before them.
+_EMAIL = re.compile(r"@(?<=[A-Za-z0-9._%+-]@)[A-Za-z0-9-]++(?:\.[A-Za-z0-9-]++)*?\.[A-Za-z]{2}")
+_PHONE_TAIL = re.compile(r"[\s.-]\d{3}[\s.-]\d{4}(?![\d-])")
+_PHONE_HEAD = re.compile(r"(?<![\d-])(?:\+?1[\s.-]?)?\(?\d{3}\)?\Z")
+
+
+def has_email(text: str) -> bool:
+    return "@" in text and _EMAIL.search(text) is not None
+
+
+def has_phone(text: str) -> bool:
+    for tail in _PHONE_TAIL.finditer(text):
+        start = tail.start()
+        if _PHONE_HEAD.search(text, max(0, start - 8), start):  # "+1-(617)" is the longest head
+            return True
+    return False
 
 
 def _check_privacy(record: Record, rel: str) -> Iterator[Finding]:
     text = record.text
-    if not (_EMAIL.search(text) or _PHONE.search(text)):
+    if not (has_email(text) or has_phone(text)):
         return  # one scan of the raw text clears nearly every file
     for path, value in _strings(record.data, []):
-        if _EMAIL.search(value):
+        if has_email(value):
             what = "an email address"
-        elif _PHONE.search(value):
+        elif has_phone(value):
             what = "a phone number"
         else:
             continue

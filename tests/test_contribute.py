@@ -396,11 +396,11 @@ def test_update_keeps_comments_and_the_order_of_untouched_fields(checkout: Check
     after = (checkout.root / GMNC_PARTNERSHIP).read_text(encoding="utf-8")
     assert after == COMMENTED_PARTNERSHIP.replace("status: active\nstart_date: '2018'\n",
                                                   "status: ended\nstart_date: '2018'\n"
-                                                  "last_contact: 2022-05-01\npriorities:\n  - Housing\n")
+                                                  "last_contact: '2022-05-01'\npriorities:\n  - Housing\n")
     # Put another way: the diff touches only the changed fields.
     diff = checkout.git("diff", "--cached", "-U0").splitlines()
     assert [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")] == [
-        "-status: active", "+status: ended", "+last_contact: 2022-05-01", "+priorities:", "+  - Housing"]
+        "-status: active", "+status: ended", "+last_contact: '2022-05-01'", "+priorities:", "+  - Housing"]
 
 
 def test_update_as_a_pull_request_changes_only_that_file(
