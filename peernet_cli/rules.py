@@ -47,14 +47,18 @@ def check_all(reg: Registry, today: date) -> Iterator[Finding]:
     yield from unique_ids(reg)
     yield from references(reg)
     yield from partnership_pairs(reg)
-    yield from dates(reg, today)
     yield from likely_duplicates(reg)
 
 
 def _finding(reg: Registry, record: Record, path: list[str | int], message: str,
              rule: str, severity: Severity = Severity.ERROR) -> Finding:
+    return _finding_in(reg.rel_of(record), record, path, message, rule, severity)
+
+
+def _finding_in(rel: str, record: Record, path: list[str | int], message: str,
+                rule: str, severity: Severity = Severity.ERROR) -> Finding:
     line, col = yamlio.locate(record.text, path) or (None, None)
-    return Finding(reg.relpath(record.path), line, col, field_path(path), message, severity, rule)
+    return Finding(rel, line, col, field_path(path), message, severity, rule)
 
 
 def unique_ids(reg: Registry) -> Iterator[Finding]:
@@ -151,13 +155,14 @@ def _date_fields(data: Any, path: list[str | int]) -> Iterator[tuple[list[str | 
             yield from _date_fields(item, [*path, index])
 
 
-def dates(reg: Registry, today: date) -> Iterator[Finding]:
-    for record in reg.all():
-        for path, mapping in _date_fields(record.data, []):
-            yield from _check_mapping_dates(reg, record, path, mapping, today)
+def dates(rel: str, record: Record, today: date) -> Iterator[Finding]:
+    """Dates real and coherent in one record: a single-file rule (its findings are kept per
+    file, with the "today" they were found on)."""
+    for path, mapping in _date_fields(record.data, []):
+        yield from _check_mapping_dates(rel, record, path, mapping, today)
 
 
-def _check_mapping_dates(reg: Registry, record: Record, path: list[str | int],
+def _check_mapping_dates(rel: str, record: Record, path: list[str | int],
                          mapping: dict[str, Any], today: date) -> Iterator[Finding]:
     spans: dict[str, tuple[date, date]] = {}
     for key, value in mapping.items():
@@ -167,19 +172,19 @@ def _check_mapping_dates(reg: Registry, record: Record, path: list[str | int],
             # Fields typed as full dates get this from the schema's format check already.
             if (key not in FULL_DATE_FIELDS and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value)
                     and parse_partial(value) is None):
-                yield _finding(reg, record, [*path, key],
+                yield _finding_in(rel, record, [*path, key],
                                f"'{value}' is not a real calendar date; check the day and month", "dates")
             span = parse_partial(value)
             if span:
                 spans[key] = span
     for key in NOT_FUTURE:
         if key in spans and spans[key][0] > today:
-            yield _finding(reg, record, [*path, key],
+            yield _finding_in(rel, record, [*path, key],
                            f"{key} {mapping[key]} is in the future (today is {today.isoformat()}); "
                            "use the date it actually happened", "dates")
     for start, end in DATE_RANGES:
         if start in spans and end in spans and spans[start][0] > spans[end][1]:
-            yield _finding(reg, record, [*path, end],
+            yield _finding_in(rel, record, [*path, end],
                            f"{end} {mapping[end]} is before {start} {mapping[start]}; "
                            "swap them or correct one", "dates")
 

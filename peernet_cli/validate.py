@@ -54,7 +54,7 @@ def validate(root: Path, only: Iterable[Path] | None = None, today: date | None 
             findings = [_finding(t) for t in stored["all"]]
         else:
             reg = load(source, use_index=use_cache, entries=entries)
-            findings = [*file_findings(reg, index), *check_registry(reg, today)]
+            findings = [*file_findings(reg, today, index), *check_registry(reg, today)]
             if index is not None and all(index.settled(stamp) for stamp in stamps.values()):
                 index.store_map(RESULT_MAP, {"all": (signature, [_finding_tuple(f) for f in findings])})
     finally:
@@ -84,11 +84,13 @@ def _signature(stamps: dict[str, str], today: date) -> str:
 CHECKS_MAP = "checks"
 
 
-def file_findings(reg: Registry, index: Any = None) -> list[Finding]:
+def file_findings(reg: Registry, today: date, index: Any = None) -> list[Finding]:
     """Everything that can be said about each file on its own: unreadable files, the schema,
-    the id, the modeline, privacy. Findings of records unchanged since the last run come from
-    the index's `checks` map; the rest are computed (in worker processes when many)."""
-    known = index.entries(CHECKS_MAP, reg.stamps) if index is not None else {}
+    the id, the modeline, privacy, dates. Findings of records unchanged since the last run
+    (on the same "today") come from the index's `checks` map; the rest are computed (in
+    worker processes when many)."""
+    stamps = {rel: f"{stamp}@{today.isoformat()}" for rel, stamp in reg.stamps.items() if stamp}
+    known = index.entries(CHECKS_MAP, stamps) if index is not None else {}
     out: list[Finding] = []
     for parsed in reg.unreadable:
         out.extend(check_unreadable(reg.relpath(parsed.path), parsed))
@@ -99,32 +101,33 @@ def file_findings(reg: Registry, index: Any = None) -> list[Finding]:
             todo.append(record)
         else:
             out.extend(_finding(t) for t in found)
-    fresh = _check_records(reg, todo)
+    fresh = _check_records(reg, todo, today)
     for found in fresh:
         out.extend(_finding(t) for t in found)
-    if index is not None and (fresh or len(known) != len(reg.stamps)):
-        entries = {rel: (reg.stamps[rel], value) for rel, value in known.items()}
-        entries.update((reg.rel_of(r), (r.stamp, value)) for r, value in zip(todo, fresh, strict=True))
+    if index is not None and (fresh or len(known) != len(stamps)):
+        entries = {rel: (stamps[rel], value) for rel, value in known.items()}
+        entries.update((reg.rel_of(r), (stamps.get(reg.rel_of(r), ""), value))
+                       for r, value in zip(todo, fresh, strict=True))
         index.store_map(CHECKS_MAP, entries)
     return out
 
 
 PARALLEL_FROM = 1500  # as for parsing: below this, starting workers costs more than it saves
-_FORKED: list[tuple[Registry, list[Record]]] = []  # what forked workers inherit
+_FORKED: list[tuple[Registry, list[Record], date]] = []  # what forked workers inherit
 
 
-def _check_records(reg: Registry, records: list[Record]) -> list[list[tuple[Any, ...]]]:
+def _check_records(reg: Registry, records: list[Record], today: date) -> list[list[tuple[Any, ...]]]:
     """check_record for each record, as finding tuples. Many records are checked in forked
     workers, which inherit the loaded registry instead of being sent it."""
     import os
 
     workers = min(os.cpu_count() or 1, 8)
     if len(records) < PARALLEL_FROM or workers < 2 or os.name != "posix":
-        return [_check_one(reg, r) for r in records]
+        return [_check_one(reg, r, today) for r in records]
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    _FORKED[:] = [(reg, records)]
+    _FORKED[:] = [(reg, records, today)]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             step = max(1, len(records) // (workers * 8))
@@ -135,12 +138,12 @@ def _check_records(reg: Registry, records: list[Record]) -> list[list[tuple[Any,
 
 
 def _check_range(bounds: tuple[int, int]) -> list[list[tuple[Any, ...]]]:
-    reg, records = _FORKED[0]
-    return [_check_one(reg, r) for r in records[bounds[0]:bounds[1]]]
+    reg, records, today = _FORKED[0]
+    return [_check_one(reg, r, today) for r in records[bounds[0]:bounds[1]]]
 
 
-def _check_one(reg: Registry, record: Record) -> list[tuple[Any, ...]]:
-    return [_finding_tuple(f) for f in check_record(reg.rel_of(record), record)]
+def _check_one(reg: Registry, record: Record, today: date) -> list[tuple[Any, ...]]:
+    return [_finding_tuple(f) for f in check_record(reg.rel_of(record), record, today)]
 
 
 def _finding_tuple(f: Finding) -> tuple[Any, ...]:
@@ -228,7 +231,7 @@ def check_registry(reg: Registry, today: date, fresh: Iterable[Record] = ()) -> 
     """The single-file checks of `fresh` records (not yet on disk), misplaced files, and the
     cross-file rules."""
     for record in fresh:
-        yield from check_record(reg.relpath(record.path), record)
+        yield from check_record(reg.relpath(record.path), record, today)
     for path in reg.stray:
         yield Finding(reg.relpath(path), None, None, "",
                       "not a record location; records live in registry/<brigades|partners|"
@@ -249,7 +252,7 @@ def check_unreadable(rel: str, parsed: yamlio.Parsed) -> Iterator[Finding]:
                       rule="yaml")
 
 
-def check_record(rel: str, record: Record) -> Iterator[Finding]:
+def check_record(rel: str, record: Record, today: date) -> Iterator[Finding]:
     errors = [] if is_valid_quickly(record.kind, record.data) else validator(record.kind).iter_errors(record.data)
     for error in errors:
         path = list(error.absolute_path)
@@ -265,6 +268,7 @@ def check_record(rel: str, record: Record) -> Iterator[Finding]:
     yield from _check_id(record, rel)
     yield from _check_modeline(record, rel)
     yield from _check_privacy(record, rel)
+    yield from rules.dates(rel, record, today)
 
 
 def _check_id(record: Record, rel: str) -> Iterator[Finding]:
