@@ -33,8 +33,10 @@ from . import __version__
 
 FORMAT = "1"  # bump when the payloads change shape
 # A file changed within this many seconds of being indexed could change again within the
-# same timestamp tick without its stamp changing ("racy git"): such rows are not stored.
-RACY_SECONDS = 2.0
+# same timestamp tick without its stamp changing ("racy git"): such entries are not stored.
+# $PEERNET_INDEX_SETTLE_SECONDS sets it (more for filesystems with coarse timestamps).
+SETTLE_ENV = "PEERNET_INDEX_SETTLE_SECONDS"
+DEFAULT_SETTLE_SECONDS = 2.0
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS maps (name TEXT PRIMARY KEY, payload BLOB NOT NULL);
@@ -50,20 +52,21 @@ def cache_dir() -> Path:
     return Path(base) / "peernet"
 
 
-def fingerprint() -> str:
+def fingerprint(schemas: Path | None = None, version: str = __version__) -> str:
     """What the stored results depend on besides the files: peernet's version, the modules
-    that read files (by size and mtime, so an edited checkout counts too) and the schemas."""
+    that read and check files (by size and mtime, so an edited checkout counts too) and the
+    schemas (by content)."""
     from .schemas import schema_dir
 
-    digest = hashlib.sha256(f"{FORMAT}:{__version__}".encode())
+    digest = hashlib.sha256(f"{FORMAT}:{version}".encode())
     here = Path(__file__).resolve().parent
-    for name in ("yamlsafe.py", "yamlio.py", "index.py", "registry.py", "sources.py", "validate.py"):
+    for name in ("yamlsafe.py", "yamlio.py", "index.py", "registry.py", "sources.py", "validate.py", "rules.py"):
         try:
             st = (here / name).stat()
             digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
         except OSError:
             pass
-    for path in sorted(schema_dir().glob("*.json")):
+    for path in sorted((schemas or schema_dir()).glob("*.json")):
         digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()[:20]
 
@@ -72,11 +75,11 @@ class Index:
     """Parse results by file stamp. Every method swallows database trouble: the worst an
     index can do is be slow, never wrong and never fatal."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, fingerprint_: str | None = None) -> None:
         key = hashlib.sha256(str(root.resolve()).encode()).hexdigest()[:16]
         self.path = cache_dir() / f"index-{key}.sqlite3"
         self.db: sqlite3.Connection | None = None
-        self.fingerprint = fingerprint()
+        self.fingerprint = fingerprint_ or fingerprint()
         for _attempt in range(2):
             try:
                 self.db = self._open()
@@ -92,7 +95,7 @@ class Index:
 
     def _open(self) -> sqlite3.Connection:
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        db = sqlite3.connect(self.path, timeout=5, isolation_level=None)
+        db = sqlite3.connect(self.path, timeout=2, isolation_level=None)
         try:
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
@@ -201,7 +204,14 @@ def _racy(stamp: str, now_ns: int) -> bool:
         ctime_ns = int(stamp.split(":")[2])
     except (IndexError, ValueError):
         return False  # not a file stamp (a blob id)
-    return now_ns - ctime_ns < RACY_SECONDS * 1e9
+    return now_ns - ctime_ns < _settle_seconds() * 1e9
+
+
+def _settle_seconds() -> float:
+    try:
+        return max(0.0, float(os.environ.get(SETTLE_ENV, DEFAULT_SETTLE_SECONDS)))
+    except ValueError:
+        return DEFAULT_SETTLE_SECONDS
 
 
 def _is_corrupt(exc: sqlite3.DatabaseError) -> bool:

@@ -139,6 +139,7 @@ class Registry:
     unreadable: list[yamlio.Parsed] = field(default_factory=list)
     stray: list[Path] = field(default_factory=list)
     files_read: int = 0
+    files_parsed: int = 0  # how many of them were parsed, not taken from the index
     source: Source | None = field(default=None, repr=False)
     # Each listed file's stamp by path relative to the root, for results derived per file.
     stamps: dict[str, str] = field(default_factory=dict, repr=False)
@@ -224,6 +225,7 @@ def load(where: Path | Source, use_index: bool = True, entries: list[Entry] | No
                                 packed=packed, head=head)
                 records[kind][record.id] = record
     reg.files_read = len(entries)
+    reg.files_parsed = len(todo)
     if index is not None:
         _remember(index, source, usable, known, fresh)
         index.close()
