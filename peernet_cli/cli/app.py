@@ -1,8 +1,19 @@
-"""The root `peernet` command: global options, sub-apps, and the one place errors become
-exit codes and one-line messages."""
+"""The root `peernet` command: global options, the one table of top-level commands, and the
+one place errors become exit codes and one-line messages.
+
+Typer turns every registered function into a click command each time the app is called
+(signature, type hints, a parameter object per option), so `main()` registers only the
+top-level command being run: `peernet partners list` converts the 3 partners commands, not all
+31. Help, shell completion and anything it cannot place get the whole tree, so what they show
+is unchanged.
+"""
 
 from __future__ import annotations
 
+import importlib
+import os
+import sys
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +22,25 @@ from typer.core import TyperGroup
 
 from .. import __version__
 from ..errors import PeernetError
+
+# Every top-level command and the module of peernet_cli.cli that provides it, in registration
+# order (`peernet --help` lists the plain commands first, then the groups, each in this order).
+# A module holds `group`, a Typer with subcommands, or `command`, one function.
+COMMANDS: dict[str, str] = {
+    "brigades": "brigades_cmd",
+    "partners": "partners_cmd",
+    "partnerships": "partnerships_cmd",
+    "events": "events_cmd",
+    "search": "search_cmd",
+    "report": "report_cmd",
+    "submit": "submit_cmd",
+    "validate": "validate_cmd",
+    "fmt": "fmt_cmd",
+    "export": "export_cmd",
+    "import": "import_cmd",
+    "schema": "schema_cmd",
+    "init": "init_cmd",
+}
 
 
 class PeernetGroup(TyperGroup):
@@ -28,26 +58,12 @@ class PeernetGroup(TyperGroup):
             raise typer.Exit(int(exc.exit_code)) from None
 
 
-app = typer.Typer(
-    cls=PeernetGroup,
-    name="peernet",
-    help="Keep track of who works with whom in the civic-tech network: brigades, partners, "
-    "partnerships, events and networks, stored as YAML in a git repository.",
-    no_args_is_help=True,
-    add_completion=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
-    context_settings={"help_option_names": ["-h", "--help"]},
-)
-
-
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"peernet {__version__}")
         raise typer.Exit()
 
 
-@app.callback()
 def root(
     ctx: typer.Context,
     registry: Annotated[
@@ -68,43 +84,75 @@ def root(
     ctx.obj = {"registry": registry, "traceback": traceback}
 
 
-def registry_root(ctx: typer.Context) -> Path:
-    """The registry root for this invocation (see registry.find_root)."""
-    from ..registry import find_root
-
-    obj = ctx.find_root().obj or {}
-    return find_root(obj.get("registry"))
-
-
-def register() -> None:
-    from . import (
-        contribute_cmds,
-        export_cmd,
-        fmt_cmd,
-        import_cmd,
-        init_cmd,
-        query_cmds,
-        report_cmds,
-        schema_cmd,
-        validate_cmd,
+def build_app(commands: Collection[str] | None = None) -> typer.Typer:
+    """The `peernet` app with these top-level commands (default: all of them); only the
+    modules of the commands asked for are imported."""
+    app = typer.Typer(
+        cls=PeernetGroup,
+        name="peernet",
+        help="Keep track of who works with whom in the civic-tech network: brigades, partners, "
+        "partnerships, events and networks, stored as YAML in a git repository.",
+        no_args_is_help=True,
+        add_completion=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+        context_settings={"help_option_names": ["-h", "--help"]},
     )
+    app.callback()(root)
+    for name, module_name in COMMANDS.items():
+        if commands is not None and name not in commands:
+            continue
+        module = importlib.import_module(f"{__package__}.{module_name}")
+        if hasattr(module, "group"):
+            app.add_typer(module.group, name=name)
+        else:
+            app.command(name)(module.command)
+    return app
 
-    query_cmds.register(app)
-    report_cmds.register(app)
-    contribute_cmds.register(app)
-    validate_cmd.register(app)
-    fmt_cmd.register(app)
-    export_cmd.register(app)
-    import_cmd.register(app)
-    schema_cmd.register(app)
-    init_cmd.register(app)
+
+# The global options that take a value (`--registry PATH` or `--registry=PATH`).
+_VALUE_OPTIONS = ("--registry", "--color")
+_VALUE_PREFIXES = tuple(f"{option}=" for option in _VALUE_OPTIONS)
+# Set while a shell asks for completions (typer's scripts set both for zsh, fish, PowerShell).
+_COMPLETION_VARS = ("_PEERNET_COMPLETE", "_TYPER_COMPLETE_ARGS")
 
 
-register()
+def commands_for(argv: Sequence[str], environ: Mapping[str, str]) -> set[str] | None:
+    """The top-level commands `peernet ARGV` needs, or None for all of them: no command, -h or
+    --help before it, an option that is not a global one, an unknown command (so click's
+    "No such command … Did you mean" sees every name) and shell completion. A bare --version
+    needs none: it is eager, so it prints and exits before any command is looked at."""
+    if any(var in environ for var in _COMPLETION_VARS):
+        return None
+    args = iter(argv)
+    version = False
+    for arg in args:
+        if arg in _VALUE_OPTIONS:
+            next(args, None)
+        elif arg.startswith(_VALUE_PREFIXES) or arg == "--traceback":
+            continue
+        elif arg == "--version":
+            version = True
+        elif arg.startswith("-"):
+            return None
+        else:
+            return {arg} if arg in COMMANDS else None
+    return set() if version else None
 
 
 def main() -> None:
-    app(prog_name="peernet")
+    """The `peernet` console script."""
+    build_app(commands_for(sys.argv[1:], os.environ))(prog_name="peernet")
+
+
+def __getattr__(name: str) -> typer.Typer:
+    # `app`, the whole tree (for tests and `typer.main.get_command(app)`), is built on first use
+    # so that the console script, which builds only what it runs, never imports every command.
+    if name == "app":
+        app = build_app()
+        globals()["app"] = app
+        return app
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -8,6 +8,8 @@ from typing import Annotated
 
 import typer
 
+from .context import load_registry
+
 
 class ExportFormat(str, Enum):
     csv = "csv"
@@ -33,10 +35,8 @@ def export(
     from ..errors import UsageError
     from ..export import export as run
     from ..export import iter_counts, to_json
-    from ..registry import load
-    from .app import registry_root
 
-    reg = load(registry_root(ctx))
+    reg = load_registry(ctx)
     bad = len(reg.unreadable)
     if bad:
         out.message(f"peernet: warning: {bad} file(s) could not be read and are left out; "
@@ -50,5 +50,4 @@ def export(
     out.message(f"peernet: exported {', '.join(iter_counts(counts))} to {output}")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("export")(export)
+command = export  # registered as `peernet export` by app.py

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 
 from ..errors import ExitCode
+from .context import registry_root
 
 
 def fmt(
@@ -22,7 +23,6 @@ def fmt(
     from .. import formatting, output
     from ..errors import UsageError
     from ..registry import Registry
-    from .app import registry_root
 
     root = registry_root(ctx)
     for path in paths or []:
@@ -45,5 +45,4 @@ def fmt(
     output.message(f"peernet: {len(changes)} file(s) reformatted")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("fmt")(fmt)
+command = fmt  # registered as `peernet fmt` by app.py

@@ -8,10 +8,12 @@ from typing import Annotated
 
 import typer
 
-imports = typer.Typer(help="Bring records in from other datasets.", no_args_is_help=True)
+from .context import load_registry
+
+group = typer.Typer(help="Bring records in from other datasets.", no_args_is_help=True)
 
 
-@imports.command("cfa-brigades")
+@group.command("cfa-brigades")
 def cfa_brigades(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="Code for America's organizations.json "
@@ -31,12 +33,10 @@ def cfa_brigades(
     from ..changes import verify
     from ..errors import UsageError
     from ..importer import apply, plan_import
-    from ..registry import load
-    from .app import registry_root
 
     if not file.is_file():
         raise UsageError("no such file; give the path of organizations.json", file)
-    reg = load(registry_root(ctx))
+    reg = load_registry(ctx)
     if reg.unreadable:
         raise UsageError(f"{len(reg.unreadable)} registry file(s) could not be read; run 'peernet validate' "
                          "and fix them before importing")
@@ -64,7 +64,3 @@ def cfa_brigades(
                    f"{c['unchanged']} unchanged, {c['skipped']} skipped"
                    + (" (dry run: nothing written)" if dry_run else "")
                    + ("" if plan.changes.changes else f"; no files {verb} changed"))
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(imports, name="import")

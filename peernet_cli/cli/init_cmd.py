@@ -31,5 +31,4 @@ def init(
                    "then add records with 'peernet partnerships add' and check them with 'peernet validate'")
 
 
-def register(app: typer.Typer) -> None:
-    app.command("init")(init)
+command = init  # registered as `peernet init` by app.py

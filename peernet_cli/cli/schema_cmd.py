@@ -7,10 +7,10 @@ from typing import Annotated
 
 import typer
 
-schema_app = typer.Typer(help="The record schemas.", no_args_is_help=True)
+group = typer.Typer(help="The record schemas.", no_args_is_help=True)
 
 
-@schema_app.command("docs")
+@group.command("docs")
 def docs(
     output_file: Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout (e.g. docs/fields.md).", show_default=False)] = None,
 ) -> None:
@@ -33,7 +33,3 @@ def docs(
     except OSError as exc:
         raise UsageError(f"cannot write: {exc.strerror or exc}", output_file) from None
     output.message(f"peernet: wrote {output_file}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(schema_app, name="schema")

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..errors import ExitCode, UsageError
+from .context import registry_root
+from .options import as_of_date
 
 VALIDATE_FORMATS = ("text", "json", "github")
 
@@ -28,11 +29,10 @@ def validate(
     """
     from .. import output
     from ..validate import validate as run
-    from .app import registry_root
 
     if fmt not in VALIDATE_FORMATS:
         raise UsageError(f"--format must be one of: {', '.join(VALIDATE_FORMATS)} (got '{fmt}')")
-    today = _parse_day(as_of) if as_of else date.today()
+    today = as_of_date(as_of)
     root = registry_root(ctx)
     for path in paths or []:
         if not path.exists():
@@ -68,13 +68,6 @@ def validate(
         raise typer.Exit(int(ExitCode.INVALID_DATA))
 
 
-def _parse_day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of '{text}' is not a date; write YYYY-MM-DD") from None
-
-
 def _annotation(f: object) -> str:
     from ..findings import Finding
 
@@ -96,5 +89,4 @@ def _annotation(f: object) -> str:
     return f"::{f.severity.value} {','.join(props)}::{data(body)}"
 
 
-def register(app: typer.Typer) -> None:
-    app.command("validate")(validate)
+command = validate  # registered as `peernet validate` by app.py

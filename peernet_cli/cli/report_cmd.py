@@ -1,69 +1,21 @@
-"""`peernet report summary|brigade|followups|map|events|html` and `peernet events export`."""
+"""`peernet report summary|brigade|followups|map|events|html`."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
-from .common import load_network
-from .query_cmds import events
+from .context import load_network
+from .options import AsOf, Output, as_of_date, one_of
+from .render import emit_report_rows, emit_text
 
-report = typer.Typer(help="Reports on the network: summary, brigade profiles, follow-ups, the map, events.",
-                     no_args_is_help=True)
-
-AsOf = Annotated[str | None, typer.Option("--as-of", help="Report as of this date, YYYY-MM-DD (default: today).")]
-Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+group = typer.Typer(help="Reports on the network: summary, brigade profiles, follow-ups, the map, events.",
+                    no_args_is_help=True)
 
 
-def _as_of(text: str | None) -> date:
-    if not text:
-        return date.today()
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise UsageError(f"--as-of '{text}' is not a date; write YYYY-MM-DD") from None
-
-
-def _fmt(value: str, allowed: tuple[str, ...]) -> str:
-    if value not in allowed:
-        raise UsageError(f"--format must be one of: {', '.join(allowed)} (got '{value}')")
-    return value
-
-
-def _emit(text: str | bytes, output: Path | None) -> None:
-    from .. import output as out
-    from ..yamlio import write_atomic, write_atomic_bytes
-
-    if output is None:
-        if isinstance(text, bytes):
-            raise UsageError("this format is binary; pass --output FILE")
-        out.write(text)
-        return
-    if isinstance(text, bytes):
-        write_atomic_bytes(output, text)
-    else:
-        write_atomic(output, text)
-    out.message(f"peernet: wrote {output}")
-
-
-def _rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path | None) -> None:
-    from .. import output as out
-
-    if fmt == "json":
-        _emit(out.to_json(rows), output)
-    elif fmt == "csv":
-        _emit(out.to_csv(rows, columns), output)
-    elif output is None and fmt == "table":
-        out.emit(rows, columns, "table")
-    else:
-        raise UsageError("--output needs --format json, csv or md")
-
-
-@report.command("summary")
+@group.command("summary")
 def summary_cmd(ctx: typer.Context, as_of: AsOf = None,
                 fmt: Annotated[str, typer.Option("--format", "-f", help="md, json or table.")] = "md",
                 output: Output = None) -> None:
@@ -72,17 +24,17 @@ def summary_cmd(ctx: typer.Context, as_of: AsOf = None,
     from .. import output as out
     from ..report import summary, summary_md
 
-    data = summary(load_network(ctx), _as_of(as_of))
-    fmt = _fmt(fmt, ("md", "json", "table"))
+    data = summary(load_network(ctx), as_of_date(as_of))
+    fmt = one_of(fmt, ("md", "json", "table"))
     if fmt == "json":
-        _emit(out.to_json(data), output)
+        emit_text(out.to_json(data), output)
     elif fmt == "md":
-        _emit(summary_md(data), output)
+        emit_text(summary_md(data), output)
     else:
         out.emit([{"what": k, "count": v} for k, v in data["counts"].items()], ["what", "count"], "table")
 
 
-@report.command("brigade")
+@group.command("brigade")
 def brigade_cmd(ctx: typer.Context, brigade: Annotated[str, typer.Argument(help="Id, alias, name or city.")],
                 as_of: AsOf = None, fmt: Annotated[str, typer.Option("--format", "-f", help="md or json.")] = "md",
                 output: Output = None) -> None:
@@ -93,12 +45,12 @@ def brigade_cmd(ctx: typer.Context, brigade: Annotated[str, typer.Argument(help=
     from ..report import brigade_md, brigade_profile
 
     net = load_network(ctx)
-    data = brigade_profile(net, resolve(net.reg, ["brigade"], brigade).id, _as_of(as_of))
-    fmt = _fmt(fmt, ("md", "json"))
-    _emit(out.to_json(data) if fmt == "json" else brigade_md(data), output)
+    data = brigade_profile(net, resolve(net.reg, ["brigade"], brigade).id, as_of_date(as_of))
+    fmt = one_of(fmt, ("md", "json"))
+    emit_text(out.to_json(data) if fmt == "json" else brigade_md(data), output)
 
 
-@report.command("followups")
+@group.command("followups")
 def followups_cmd(ctx: typer.Context, days: Annotated[int, typer.Option(min=0, help="Older than this many days counts as overdue.")] = 180,
                   brigade: Annotated[list[str] | None, typer.Option("--brigade", "-b", help="Only this brigade. Repeatable.")] = None,
                   as_of: AsOf = None, fmt: Annotated[str, typer.Option("--format", "-f", help="table, md, json or csv.")] = "table",
@@ -109,23 +61,24 @@ def followups_cmd(ctx: typer.Context, days: Annotated[int, typer.Option(min=0, h
 
     net = load_network(ctx)
     ids = [resolve(net.reg, ["brigade"], b).id for b in brigade or []]
-    day = _as_of(as_of)
+    day = as_of_date(as_of)
     rows = followups(net, day, days, ids)
-    fmt = _fmt(fmt, ("table", "md", "json", "csv"))
+    fmt = one_of(fmt, ("table", "md", "json", "csv"))
     if fmt == "md":
-        _emit(followups_md(rows, day, days), output)
+        emit_text(followups_md(rows, day, days), output)
     else:
-        _rows(rows, ["brigade", "partner", "partner_name", "status", "last_contact", "days_since_contact"], fmt, output)
+        emit_report_rows(rows, ["brigade", "partner", "partner_name", "status", "last_contact", "days_since_contact"],
+                         fmt, output)
 
 
-@report.command("map")
+@group.command("map")
 def map_cmd(ctx: typer.Context,
             fmt: Annotated[str, typer.Option("--format", "-f", help="dot, graphml, mermaid, json, svg or png.")] = "dot",
             output: Output = None) -> None:
     """The brigade–partner network as a graph, for Graphviz, Gephi, Mermaid, slides (svg/png)."""
     from .. import graph, mapdraw
 
-    fmt = _fmt(fmt, ("dot", "graphml", "mermaid", "json", "svg", "png"))
+    fmt = one_of(fmt, ("dot", "graphml", "mermaid", "json", "svg", "png"))
     g = graph.build(load_network(ctx).reg)
     text: str | bytes
     if fmt == "svg":
@@ -136,21 +89,22 @@ def map_cmd(ctx: typer.Context,
         text = graph.to_json(g, graph.layout(g))
     else:
         text = {"dot": graph.to_dot, "graphml": graph.to_graphml, "mermaid": graph.to_mermaid}[fmt](g)
-    _emit(text, output)
+    emit_text(text, output)
 
 
-@report.command("events")
+@group.command("events")
 def events_cmd(ctx: typer.Context, upcoming: Annotated[int | None, typer.Option(min=0, help="Only events starting within this many days.")] = None,
                as_of: AsOf = None, fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
                output: Output = None) -> None:
     """Events in date order (the network's timeline)."""
     from ..report import events_report
 
-    rows = events_report(load_network(ctx), _as_of(as_of), upcoming)
-    _rows(rows, ["id", "name", "type", "start_date", "date_note", "where"], _fmt(fmt, ("table", "json", "csv")), output)
+    rows = events_report(load_network(ctx), as_of_date(as_of), upcoming)
+    emit_report_rows(rows, ["id", "name", "type", "start_date", "date_note", "where"],
+                     one_of(fmt, ("table", "json", "csv")), output)
 
 
-@report.command("html")
+@group.command("html")
 def html_cmd(ctx: typer.Context,
              output: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the dashboard into.")],
              as_of: AsOf = None,
@@ -162,24 +116,6 @@ def html_cmd(ctx: typer.Context,
     from .. import output as out
     from ..dashboard import build_site, write_site
 
-    files = build_site(load_network(ctx), _as_of(as_of))
+    files = build_site(load_network(ctx), as_of_date(as_of))
     write_site(files, output, force=force)
     out.message(f"peernet: wrote {len(files)} file(s) to {output}; open {output / 'index.html'}")
-
-
-@events.command("export")
-def events_export(ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", "-f", help="ics (iCalendar).")] = "ics",
-                  as_of: AsOf = None, output: Output = None) -> None:
-    """Export events as an iCalendar feed (RFC 5545) to subscribe to."""
-    from .. import output as out
-    from ..ics import to_ics
-
-    _fmt(fmt, ("ics",))
-    text, skipped = to_ics(load_network(ctx).reg, _as_of(as_of))
-    if skipped:
-        out.message(f"peernet: left out {len(skipped)} event(s) without a full start date: {', '.join(skipped)}")
-    _emit(text, output)
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(report, name="report")

@@ -1,0 +1,48 @@
+"""What a command needs from its invocation: the registry root chosen by the global options,
+the registry loaded from it, and names given on the command line resolved to ids.
+
+Command modules import this, never app.py, so nothing in cli/ imports the module that
+registers it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import typer
+
+
+def registry_root(ctx: typer.Context) -> Path:
+    """The registry root for this invocation (see registry.find_root)."""
+    from ..registry import find_root
+
+    obj = ctx.find_root().obj or {}
+    return find_root(obj.get("registry"))
+
+
+def load_registry(ctx: typer.Context) -> Any:
+    """The registry, loaded as it is; the caller decides what unreadable files mean."""
+    from ..registry import load
+
+    return load(registry_root(ctx))
+
+
+def load_network(ctx: typer.Context) -> Any:
+    """Load the registry once for a query command; unreadable files are a warning here
+    (validate is where they are errors)."""
+    from .. import output
+    from ..query import Network
+
+    reg = load_registry(ctx)
+    bad = len(reg.unreadable) + len(reg.stray)
+    if bad:
+        output.message(f"peernet: warning: {bad} file(s) could not be read and are left out; "
+                       "run 'peernet validate' to see why")
+    return Network(reg)
+
+
+def resolve_ids(net: Any, kinds: list[str], names: list[str] | None, label: str) -> list[str]:
+    """The ids of the records the given names (ids, aliases, names…) stand for."""
+    from ..names import resolve
+
+    return [resolve(net.reg, kinds, n, label).id for n in names or []]

@@ -1,0 +1,114 @@
+"""`peernet events list|show|add|export`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .context import load_network, load_registry, resolve_ids
+from .contributing import ask, carry_out, choice, enum_values, location
+from .options import (
+    AsOf,
+    Base,
+    DryRun,
+    Format,
+    FormatOpt,
+    LimitOpt,
+    NoPr,
+    Opt,
+    Output,
+    Remote,
+    SortOpt,
+    Source,
+    SourceNote,
+    Topic,
+    as_of_date,
+    multi,
+    one_of,
+)
+from .render import emit_text, render_record, render_rows
+
+group = typer.Typer(help="Convenings, webinars, summits and other events.", no_args_is_help=True)
+
+EVENT_COLS = ["id", "name", "type", "start_date", "where", "organizers"]
+
+
+@group.command("list")
+def events_list(
+    ctx: typer.Context,
+    year: Annotated[list[str] | None, multi("Only events starting in this year.", "--year")] = None,
+    type_: Annotated[list[str] | None, multi("Only this type (peer-convening, webinar…).", "--type")] = None,
+    participant: Annotated[list[str] | None, multi("Only events this brigade/partner organizes or attends.", "--participant")] = None,
+    organizer: Annotated[list[str] | None, multi("Only events organized by this organization.", "--organizer")] = None,
+    city: Annotated[list[str] | None, multi("Only events held in this city.", "--city")] = None,
+    fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None,
+) -> None:
+    """List events, e.g. `peernet events list --year 2015 --type peer-convening`."""
+    from ..query import EventFilter, list_events, sort_rows
+
+    net = load_network(ctx)
+    orgs = ["brigade", "partner", "network"]
+    f = EventFilter(year or [], type_ or [], resolve_ids(net, orgs, participant, "organization"),
+                    resolve_ids(net, orgs, organizer, "organization"), city or [])
+    render_rows(sort_rows(list_events(net, f), sort, limit), EVENT_COLS, fmt, "no events match")
+
+
+@group.command("show")
+def events_show(ctx: typer.Context, event: Annotated[str, typer.Argument(help="Event id or name.")],
+                fmt: FormatOpt = Format.table) -> None:
+    """Show an event with its organizers and participants."""
+    from ..names import resolve
+    from ..relations import show_event
+
+    net = load_network(ctx)
+    render_record(show_event(net, resolve(net.reg, ["event"], event)), fmt)
+
+
+@group.command("add")
+def events_add(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Option(help="Event name.")] = None,
+    id_: Annotated[str | None, typer.Option("--id", help="Id (default: derived from the name).")] = None,
+    type_: Annotated[str | None, typer.Option("--type", help="peer-convening, webinar, summit, hack-night…")] = None,
+    start_date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    end_date: Opt = None, online: Annotated[bool, typer.Option("--online", help="Held online.")] = False,
+    start_time: Annotated[str | None, typer.Option(help="Local start time, HH:MM.")] = None,
+    timezone: Annotated[str | None, typer.Option(help="IANA time zone of the start time, e.g. America/Los_Angeles.")] = None,
+    date_note: Annotated[str | None, typer.Option(help="What the source says about an imprecise date.")] = None,
+    recurring: Annotated[bool, typer.Option("--recurring", help="Held repeatedly and recorded once.")] = False,
+    attendance: Annotated[int | None, typer.Option(min=0, help="Number of people who took part.")] = None,
+    city: Opt = None, state: Opt = None, country: Opt = None, description: Opt = None,
+    organizer: Annotated[list[str] | None, typer.Option("--organizer", help="Organizer id. Repeatable.")] = None,
+    participant: Annotated[list[str] | None, typer.Option("--participant", help="Participant id. Repeatable.")] = None,
+    topic: Topic = None, source: Source = None, source_note: SourceNote = None,
+    no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
+) -> None:
+    """Add an event and propose it as a pull request."""
+    from ..contribute import add_record, sources
+
+    reg = load_registry(ctx)
+    name = ask(name, "--name", "Event name")
+    type_ = choice(ask(type_, "--type", "Type", enum_values("event", "type")), "event", "type", "--type")
+    source = ask(source, "--source", "Source (URL or document name)")
+    fields = {"name": name, "type": type_, "description": description, "start_date": start_date,
+              "end_date": end_date, "start_time": start_time, "timezone": timezone, "date_note": date_note,
+              "recurring": True if recurring else None, "online": True if online else None,
+              "attendance": {"people": attendance},
+              "location": location(city, state, country), "organizers": organizer, "participants": participant,
+              "topics": topic, "sources": sources(source if isinstance(source, list) else [source], source_note)}
+    carry_out(reg, add_record(reg, "event", fields, id_), no_pr, dry_run, remote, base)
+
+
+@group.command("export")
+def events_export(ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", "-f", help="ics (iCalendar).")] = "ics",
+                  as_of: AsOf = None, output: Output = None) -> None:
+    """Export events as an iCalendar feed (RFC 5545) to subscribe to."""
+    from .. import output as out
+    from ..ics import to_ics
+
+    one_of(fmt, ("ics",))
+    text, skipped = to_ics(load_network(ctx).reg, as_of_date(as_of))
+    if skipped:
+        out.message(f"peernet: left out {len(skipped)} event(s) without a full start date: {', '.join(skipped)}")
+    emit_text(text, output)

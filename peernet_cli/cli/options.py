@@ -1,0 +1,66 @@
+"""Options shared by several command groups, as `Annotated` aliases, and the checks of
+their values that Typer cannot express."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from ..errors import UsageError
+
+# --- listings ----------------------------------------------------------------------------
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    yaml = "yaml"
+
+
+FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format; json/csv/yaml are clean for scripts.")]
+SortOpt = Annotated[str | None, typer.Option("--sort", help="Sort by this column; prefix with - for descending (e.g. -partners).")]
+LimitOpt = Annotated[int | None, typer.Option("--limit", min=0, help="Show at most this many rows.")]
+
+
+def multi(help_text: str, *names: str) -> Any:
+    """A repeatable filter option (same flag twice: any of them)."""
+    return typer.Option(*names, help=f"{help_text} Repeat for any of several.")
+
+
+# --- commands that change the registry ---------------------------------------------------
+
+NoPr = Annotated[bool, typer.Option("--no-pr", help="Only write (and git-stage) the files; no branch, no pull request.")]
+DryRun = Annotated[bool, typer.Option("--dry-run", help="Print the diff and touch nothing.")]
+Remote = Annotated[str, typer.Option("--remote", help="Git remote to push the branch to.")]
+Base = Annotated[str | None, typer.Option("--base", help="Branch the pull request targets (default: the repository's default branch).")]
+Source = Annotated[list[str] | None, typer.Option("--source", help="Where the facts come from: a URL or a document file name. Repeatable. Required.")]
+SourceNote = Annotated[str | None, typer.Option("--source-note", help="What the source says, e.g. a short quotation.")]
+Topic = Annotated[list[str] | None, typer.Option("--topic", help="A topic tag such as open-data. Repeatable.")]
+Opt = Annotated[str | None, typer.Option()]
+
+# --- reports ------------------------------------------------------------------------------
+
+AsOf = Annotated[str | None, typer.Option("--as-of", help="Report as of this date, YYYY-MM-DD (default: today).")]
+Output = Annotated[Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")]
+
+
+def as_of_date(text: str | None) -> date:
+    """The day given with --as-of, or today."""
+    if not text:
+        return date.today()
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--as-of '{text}' is not a date; write YYYY-MM-DD") from None
+
+
+def one_of(value: str, allowed: tuple[str, ...]) -> str:
+    """A --format value checked against the formats this command writes."""
+    if value not in allowed:
+        raise UsageError(f"--format must be one of: {', '.join(allowed)} (got '{value}')")
+    return value

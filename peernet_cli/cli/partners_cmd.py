@@ -1,0 +1,91 @@
+"""`peernet partners list|show|add`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .context import load_network, load_registry, resolve_ids
+from .contributing import ask, carry_out, choice, enum_values, location
+from .options import (
+    Base,
+    DryRun,
+    Format,
+    FormatOpt,
+    LimitOpt,
+    NoPr,
+    Opt,
+    Remote,
+    SortOpt,
+    Source,
+    SourceNote,
+    Topic,
+    multi,
+)
+from .render import render_record, render_rows
+
+group = typer.Typer(help="Partner organizations.", no_args_is_help=True)
+
+PARTNER_COLS = ["id", "name", "classification", "brigades", "status", "kind"]
+
+
+@group.command("list")
+def partners_list(
+    ctx: typer.Context,
+    brigade: Annotated[list[str] | None, multi("Only partners of this brigade (id, alias, name or city).", "--brigade", "-b")] = None,
+    classification: Annotated[list[str] | None, multi("Only this kind of organization (e.g. county-government).", "--classification", "-c")] = None,
+    status: Annotated[list[str] | None, multi("Only partners with a partnership in this status.", "--status")] = None,
+    kind: Annotated[list[str] | None, multi("Only partnerships of this kind.", "--kind")] = None,
+    topic: Annotated[list[str] | None, multi("Only partners with this topic (food matches food-security).", "--topic")] = None,
+    fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None,
+) -> None:
+    """List partners, e.g. `peernet partners list --brigade boston --status active`."""
+    from ..query import PartnershipFilter, list_partners, sort_rows
+
+    net = load_network(ctx)
+    f = PartnershipFilter(brigade=resolve_ids(net, ["brigade"], brigade, "brigade"), status=status or [],
+                          kind=kind or [], classification=classification or [], topic=topic or [])
+    render_rows(sort_rows(list_partners(net, f), sort, limit), PARTNER_COLS, fmt, "no partners match")
+
+
+@group.command("show")
+def partners_show(ctx: typer.Context, partner: Annotated[str, typer.Argument(help="Id, name or other name.")],
+                  fmt: FormatOpt = Format.table) -> None:
+    """Show a partner with every brigade it works with."""
+    from ..names import resolve
+    from ..relations import show_partner
+
+    net = load_network(ctx)
+    render_record(show_partner(net, resolve(net.reg, ["partner"], partner)), fmt)
+
+
+@group.command("add")
+def partners_add(
+    ctx: typer.Context,
+    name: Annotated[str | None, typer.Option(help="Organization name, e.g. 'City of Boston'.")] = None,
+    id_: Annotated[str | None, typer.Option("--id", help="Id (default: derived from the name).")] = None,
+    classification: Annotated[str | None, typer.Option(help="city-government, county-government, nonprofit, university…")] = None,
+    description: Opt = None, website: Opt = None, city: Opt = None, state: Opt = None, country: Opt = None,
+    latitude: Annotated[float | None, typer.Option()] = None, longitude: Annotated[float | None, typer.Option()] = None,
+    division_id: Annotated[str | None, typer.Option(help="OCD division id of a government body.")] = None,
+    other_name: Annotated[list[str] | None, typer.Option("--other-name", help="An abbreviation or alternate name. Repeatable.")] = None,
+    parent: Annotated[str | None, typer.Option(help="Id of the organization this one is part of.")] = None,
+    network: Annotated[list[str] | None, typer.Option("--network", help="Network id it belongs to. Repeatable.")] = None,
+    topic: Topic = None, source: Source = None, source_note: SourceNote = None,
+    no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
+) -> None:
+    """Add a partner organization and propose it as a pull request."""
+    from ..contribute import add_record, sources
+
+    reg = load_registry(ctx)
+    name = ask(name, "--name", "Organization name")
+    classification = choice(ask(classification, "--classification", "Classification", enum_values("partner", "classification")),
+                            "partner", "classification", "--classification")
+    source = ask(source, "--source", "Source (URL or document name)")
+    fields = {"name": name, "other_names": [{"name": n} for n in other_name or []],
+              "classification": classification, "description": description, "website": website,
+              "location": location(city, state, country, latitude, longitude), "division_id": division_id,
+              "parent": parent, "topics": topic, "networks": [{"network": n, "role": "member"} for n in network or []],
+              "sources": sources(source if isinstance(source, list) else [source], source_note)}
+    carry_out(reg, add_record(reg, "partner", fields, id_), no_pr, dry_run, remote, base)

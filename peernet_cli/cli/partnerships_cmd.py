@@ -1,0 +1,142 @@
+"""`peernet partnerships list|show|add|update`."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from .context import load_network, load_registry, resolve_ids
+from .contributing import ask, carry_out, choice, enum_values
+from .options import (
+    Base,
+    DryRun,
+    Format,
+    FormatOpt,
+    LimitOpt,
+    NoPr,
+    Opt,
+    Remote,
+    SortOpt,
+    Source,
+    SourceNote,
+    Topic,
+    multi,
+)
+from .render import render_record, render_rows
+
+group = typer.Typer(help="Brigade–partner relationships.", no_args_is_help=True)
+
+SHIP_COLS = ["id", "brigade", "partner_name", "classification", "kind", "status", "last_contact"]
+
+
+@group.command("list")
+def partnerships_list(
+    ctx: typer.Context,
+    brigade: Annotated[list[str] | None, multi("Only this brigade's partnerships.", "--brigade", "-b")] = None,
+    partner: Annotated[list[str] | None, multi("Only partnerships with this partner.", "--partner", "-p")] = None,
+    status: Annotated[list[str] | None, multi("prospective, active, paused, ended or unknown.", "--status")] = None,
+    kind: Annotated[list[str] | None, multi("project-partnership, partner-support, service-learning…", "--kind")] = None,
+    classification: Annotated[list[str] | None, multi("Only partners of this classification.", "--classification", "-c")] = None,
+    topic: Annotated[list[str] | None, multi("Only partnerships with this topic.", "--topic")] = None,
+    fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None,
+) -> None:
+    """List partnerships, e.g. `peernet partnerships list --status prospective`."""
+    from ..query import PartnershipFilter, list_partnerships, sort_rows
+
+    net = load_network(ctx)
+    f = PartnershipFilter(brigade=resolve_ids(net, ["brigade"], brigade, "brigade"),
+                          partner=resolve_ids(net, ["partner", "brigade"], partner, "partner"),
+                          status=status or [], kind=kind or [], classification=classification or [], topic=topic or [])
+    render_rows(sort_rows(list_partnerships(net, f), sort, limit), SHIP_COLS, fmt, "no partnerships match")
+
+
+@group.command("show")
+def partnerships_show(ctx: typer.Context, brigade: Annotated[str, typer.Argument(help="Brigade (or a partnership id).")],
+                      partner: Annotated[str | None, typer.Argument(help="Partner.")] = None,
+                      fmt: FormatOpt = Format.table) -> None:
+    """Show one partnership: `peernet partnerships show boston gmnc`."""
+    from ..errors import NameNotFound
+    from ..names import resolve
+    from ..relations import show_partnership
+
+    net = load_network(ctx)
+    if partner is None:
+        record = net.reg.find(brigade, ["partnership"])
+        if record is None:
+            raise NameNotFound(f"no partnership with id '{brigade}'; give BRIGADE PARTNER")
+    else:
+        b = resolve(net.reg, ["brigade"], brigade, "brigade")
+        p = resolve(net.reg, ["partner", "brigade"], partner, "partner")
+        record = net.reg.find(f"{b.id}--{p.id}", ["partnership"])
+        if record is None:
+            raise NameNotFound(f"{b.name} has no recorded partnership with {p.name}")
+    render_record(show_partnership(net, record), fmt)
+
+
+@group.command("add")
+def partnerships_add(
+    ctx: typer.Context,
+    brigade: Annotated[str | None, typer.Option("--brigade", "-b", help="The brigade (id, alias, name or city).")] = None,
+    partner: Annotated[str | None, typer.Option("--partner", "-p", help="The partner; created too if it is new.")] = None,
+    status: Annotated[str | None, typer.Option(help="prospective, active, paused, ended or unknown.")] = None,
+    kind: Annotated[str | None, typer.Option(help="project-partnership, partner-support, service-learning, informal…")] = None,
+    start_date: Annotated[str | None, typer.Option(help="YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    end_date: Opt = None, last_contact: Annotated[str | None, typer.Option(help="When you last met or heard from them.")] = None,
+    priority: Annotated[list[str] | None, typer.Option("--priority", help="What matters most to the partner. Repeatable.")] = None,
+    built: Annotated[list[str] | None, typer.Option("--built", help="What you did to build the relationship. Repeatable.")] = None,
+    introduced_by: Annotated[str | None, typer.Option(help="Id of who introduced you (an organization or network).")] = None,
+    referred_by: Annotated[str | None, typer.Option(help="Id of the partner that referred you to this one.")] = None,
+    project: Annotated[list[str] | None, typer.Option("--project", help="Name of a project done together. Repeatable.")] = None,
+    notes: Opt = None, topic: Topic = None,
+    partner_classification: Annotated[str | None, typer.Option(help="Classification of a new partner.")] = None,
+    new_partner: Annotated[bool, typer.Option("--new-partner", help="Create the partner even if a similar name exists.")] = False,
+    source: Source = None, source_note: SourceNote = None,
+    no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
+) -> None:
+    """Add a brigade's partnership (and the partner, if new) and propose it as a pull request.
+
+    Example: peernet partnerships add --brigade boston --partner "City of Boston" --status active --source https://…
+    """
+    from ..contribute import add_partnership, sources
+
+    reg = load_registry(ctx)
+    brigade = ask(brigade, "--brigade", "Brigade")
+    partner = ask(partner, "--partner", "Partner organization")
+    status = choice(ask(status, "--status", "Status", enum_values("partnership", "status")), "partnership", "status", "--status")
+    source = ask(source, "--source", "Source (URL or document name)")
+    fields = {"kind": choice(kind, "partnership", "kind", "--kind"), "status": status,
+              "start_date": start_date, "end_date": end_date, "last_contact": last_contact,
+              "priorities": priority, "relationship_building": built, "introduced_by": introduced_by,
+              "referred_by": referred_by, "projects": [{"name": n} for n in project or []],
+              "topics": topic, "notes": notes,
+              "sources": sources(source if isinstance(source, list) else [source], source_note)}
+    extra = {"classification": choice(partner_classification, "partner", "classification", "--partner-classification"),
+             "sources": fields["sources"]}
+    cs = add_partnership(reg, brigade, partner, fields, extra, new_partner)
+    carry_out(reg, cs, no_pr, dry_run, remote, base)
+
+
+@group.command("update")
+def partnerships_update(
+    ctx: typer.Context,
+    brigade: Annotated[str, typer.Argument(help="The brigade.")],
+    partner: Annotated[str, typer.Argument(help="The partner.")],
+    status: Annotated[str | None, typer.Option(help="prospective, active, paused, ended or unknown.")] = None,
+    kind: Opt = None, start_date: Opt = None, end_date: Opt = None, last_contact: Opt = None,
+    priority: Annotated[list[str] | None, typer.Option("--priority", help="Replace the partner's priorities. Repeatable.")] = None,
+    built: Annotated[list[str] | None, typer.Option("--built", help="Replace what built the relationship. Repeatable.")] = None,
+    introduced_by: Opt = None, referred_by: Opt = None, notes: Opt = None, topic: Topic = None,
+    no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
+) -> None:
+    """Edit a partnership, e.g. `--status ended --last-contact 2022-05-01`. Comments in the file are kept."""
+    from ..contribute import update_partnership
+
+    reg = load_registry(ctx)
+    changes = {"status": choice(status, "partnership", "status", "--status"),
+               "kind": choice(kind, "partnership", "kind", "--kind"), "start_date": start_date,
+               "end_date": end_date, "last_contact": last_contact, "priorities": priority,
+               "relationship_building": built, "introduced_by": introduced_by, "referred_by": referred_by,
+               "notes": notes, "topics": topic}
+    cs = update_partnership(reg, brigade, partner, changes)
+    carry_out(reg, cs, no_pr, dry_run, remote, base)

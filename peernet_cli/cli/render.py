@@ -1,0 +1,78 @@
+"""Putting results on stdout (or into a file): listings, one record with its relations, and
+report text. The formatting itself is in peernet_cli.output, imported only when called."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from .options import Format
+
+
+def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format,
+                empty: str, title: str | None = None) -> None:
+    from .. import output
+
+    if not rows:
+        output.message(f"peernet: {empty}")
+        if fmt is Format.json:
+            output.write("[]")
+        return
+    output.emit(rows, columns, fmt.value, title)
+
+
+def render_record(data: dict[str, Any], fmt: Format) -> None:
+    """One record with its relations: nested data for scripts, sections for people."""
+    from .. import output
+
+    if fmt is Format.json:
+        output.write(output.to_json(data))
+        return
+    if fmt is Format.yaml:
+        output.write(output.to_yaml(data))
+        return
+    if fmt is Format.csv:
+        output.write(output.to_csv([data["record"]], list(data["record"])))
+        return
+    record = data["record"]
+    output.emit([{"field": k, "value": v} for k, v in record.items()], ["field", "value"], "table",
+                f"{data['kind']} {record.get('id')}")
+    for section, value in data.items():
+        if section in ("kind", "record") or not value:
+            continue
+        rows = value if isinstance(value, list) else [value]
+        columns = list(rows[0])
+        output.emit(rows, columns, "table", section.replace("_", " "))
+
+
+def emit_text(text: str | bytes, output: Path | None) -> None:
+    """Report text to stdout, or (text or bytes) written atomically to --output."""
+    from .. import output as out
+    from ..yamlio import write_atomic, write_atomic_bytes
+
+    if output is None:
+        if isinstance(text, bytes):
+            raise UsageError("this format is binary; pass --output FILE")
+        out.write(text)
+        return
+    if isinstance(text, bytes):
+        write_atomic_bytes(output, text)
+    else:
+        write_atomic(output, text)
+    out.message(f"peernet: wrote {output}")
+
+
+def emit_report_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path | None) -> None:
+    """Report rows as json or csv (to stdout or --output), or a table on stdout."""
+    from .. import output as out
+
+    if fmt == "json":
+        emit_text(out.to_json(rows), output)
+    elif fmt == "csv":
+        emit_text(out.to_csv(rows, columns), output)
+    elif output is None and fmt == "table":
+        out.emit(rows, columns, "table")
+    else:
+        raise UsageError("--output needs --format json, csv or md")
