@@ -1,0 +1,135 @@
+"""Build a registry of exactly n record files with real record shapes.
+
+    python benchmarks/registry_gen.py ROOT N      # writes ROOT/registry/, prints the count
+
+The records are copies of the bundled registry (registry/ at the top of this repository):
+copy k renames every id to `<id>-c<k>` (partnerships to `<brigade>-c<k>--<partner>-c<k>`) and
+every reference to it the same way, suffixes names with " (copy k)" and adds `/c<k>` to each
+website, so the copies refer only to each other and are not likely duplicates of one another.
+The last copy is partial: records are added with everything they refer to, until n is reached.
+The files are rewritten as text (only those values change), so their layout, quoting,
+modeline and sizes stay those of the real files. `peernet validate` on the result reports
+the same findings as on the bundled registry (none, today).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+BUNDLED = Path(__file__).resolve().parent.parent / "registry"
+
+# A whole-line scalar that may be an id: `id: x`, `brigade: x`, `  - network: x`, `  - x`.
+# Only values that are ids of the source registry are renamed.
+_VALUE = re.compile(r"(?m)^(?P<lead> *(?:- )?(?:[a-z_]+: )?)(?P<value>[a-z0-9][a-z0-9-]*) *$")
+_NAME = re.compile(r"(?m)^(?P<lead>(?:  - )?name: )(?P<value>.+)$")
+_WEBSITE = re.compile(r"(?m)^(?P<lead>website: )(?P<value>\S+)$")
+
+
+@dataclass(frozen=True)
+class Source:
+    folder: str  # e.g. "brigades"
+    stem: str  # the record id (the file name without .yaml)
+    text: str
+    refs: frozenset[str]  # ids (of other records) this record mentions
+
+
+def load_sources(src: Path = BUNDLED) -> list[Source]:
+    """Every record file of a registry folder, with the ids it refers to."""
+    paths = sorted(src.glob("*/*.yaml"))
+    ids = {p.stem for p in paths}
+    sources = []
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        refs = {m["value"] for m in _VALUE.finditer(text)} & ids
+        sources.append(Source(path.parent.name, path.stem, text, frozenset(refs - {path.stem})))
+    return sources
+
+
+def renamer(k: int) -> Callable[[str], str]:
+    """Copy k's id for a source id."""
+
+    def rename(stem: str) -> str:
+        if "--" in stem:  # a partnership: <brigade>--<partner>
+            brigade, partner = stem.split("--", 1)
+            return f"{brigade}-c{k}--{partner}-c{k}"
+        return f"{stem}-c{k}"
+    return rename
+
+
+def copy_text(text: str, ids: set[str], k: int) -> str:
+    """The text of copy k of a record: ids, references, names and websites changed."""
+    rename = renamer(k)
+
+    def value(m: re.Match[str]) -> str:
+        v = m["value"]
+        return m["lead"] + rename(v) if v in ids else m[0]
+
+    def name(m: re.Match[str]) -> str:
+        v = m["value"]
+        if len(v) > 1 and v[0] in "'\"" and v[-1] == v[0]:
+            return f"{m['lead']}{v[:-1]} (copy {k}){v[-1]}"
+        return f"{m['lead']}{v} (copy {k})"
+
+    def website(m: re.Match[str]) -> str:
+        return f"{m['lead']}{m['value'].rstrip('/')}/c{k}"
+
+    text = _VALUE.sub(value, text)
+    text = _NAME.sub(name, text)
+    return _WEBSITE.sub(website, text)
+
+
+def _closure(stem: str, by_stem: dict[str, Source]) -> set[str]:
+    seen: set[str] = set()
+    todo = [stem]
+    while todo:
+        s = todo.pop()
+        if s not in seen:
+            seen.add(s)
+            todo.extend(by_stem[s].refs)
+    return seen
+
+
+def _partial(sources: list[Source], r: int) -> list[Source]:
+    """r records, closed under references, in a fixed shuffled (kind-mixed) order."""
+    by_stem = {s.stem: s for s in sources}
+    order = sorted(by_stem)
+    random.Random(0).shuffle(order)
+    chosen: set[str] = set()
+    for stem in order:
+        need = _closure(stem, by_stem) - chosen
+        if len(chosen) + len(need) <= r:
+            chosen |= need
+        if len(chosen) == r:
+            break
+    if len(chosen) != r:
+        raise ValueError(f"could not choose {r} self-contained records")
+    return [s for s in sources if s.stem in chosen]
+
+
+def build(root: Path, n: int, src: Path = BUNDLED) -> int:
+    """Write n record files under root/registry/ (root is what `--registry` takes) and
+    return how many were written."""
+    sources = load_sources(src)
+    ids = {s.stem for s in sources}
+    full, rest = divmod(n, len(sources))
+    copies = [sources] * full + ([_partial(sources, rest)] if rest else [])
+    written = 0
+    for k, chunk in enumerate(copies):
+        rename = renamer(k)
+        for s in chunk:
+            folder = root / "registry" / s.folder
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"{rename(s.stem)}.yaml").write_text(copy_text(s.text, ids, k), encoding="utf-8")
+            written += 1
+    return written
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 3:
+        sys.exit("usage: python benchmarks/registry_gen.py ROOT N")
+    print(build(Path(sys.argv[1]), int(sys.argv[2])))
