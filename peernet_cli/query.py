@@ -132,7 +132,7 @@ def _topics_of(net: Network, s: Record) -> list[Any]:
 
 def list_partnerships(net: Network, f: PartnershipFilter) -> list[dict[str, Any]]:
     rows = []
-    for s in net.partnerships():
+    for s in _candidates(net, f):
         row = partnership_row(net, s)
         if not (any_of(row["brigade"], f.brigade) and any_of(row["partner"], f.partner)
                 and any_of(row["status"], f.status) and any_of(row["kind"], f.kind)
@@ -142,6 +142,16 @@ def list_partnerships(net: Network, f: PartnershipFilter) -> list[dict[str, Any]
             continue
         rows.append(row)
     return rows
+
+
+def _candidates(net: Network, f: PartnershipFilter) -> list[Record]:
+    """The partnerships a brigade or partner filter can keep, found through the indexes (so
+    the other records are never unpacked), in id order."""
+    if not (f.brigade or f.partner):
+        return net.partnerships()
+    found = {s.id: s for b in f.brigade for s in net.by_brigade.get(b, [])} if f.brigade else \
+        {s.id: s for p in f.partner for s in net.by_partner.get(p, [])}
+    return [found[k] for k in sorted(found)]
 
 
 def list_partners(net: Network, f: PartnershipFilter) -> list[dict[str, Any]]:

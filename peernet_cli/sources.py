@@ -53,6 +53,7 @@ class Source(Protocol):
 
 
 def stamp_of(st: os.stat_result) -> str:
+    # (Written out again in WorkingTree._kind_folder, the hot loop.)
     # ctime and inode too: `cp -p` and `rsync -t` restore the mtime and may keep the size,
     # but the kernel sets ctime on every change and a replaced file has a new inode.
     return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
@@ -80,23 +81,33 @@ class WorkingTree:
                 self._strays(Path(entry.path), rel, found, STRAY_SUFFIXES)
             elif entry.name.endswith(STRAY_SUFFIXES):
                 found.append(_file_entry(entry, rel, None))
-        return sorted(found, key=lambda e: e.rel)
+        return sorted(found)  # by rel: paths are unique, so later fields never decide
 
     def _kind_folder(self, folder: Path, rel: str, kind: str, found: list[Entry]) -> None:
+        # The hot loop of every command (one pass per file): plain files take the short path.
+        append, regular = found.append, stat_mode.S_ISREG
         for entry in _scan(folder, found, rel):
-            path = f"{rel}/{entry.name}"
+            name = entry.name
+            path = f"{rel}/{name}"
+            if name.endswith(RECORD_SUFFIX) and entry.is_file(follow_symlinks=False):
+                try:
+                    st = entry.stat(follow_symlinks=False)
+                except OSError as exc:
+                    append(Entry(path, kind, "", f"cannot read the file: {exc.strerror}"))
+                    continue
+                if regular(st.st_mode):
+                    append(Entry(path, kind, f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"))
+                    continue
             if entry.is_symlink():
-                found.append(Entry(path, kind, "", _LINK))
+                append(Entry(path, kind, "", _LINK))
             elif entry.is_dir(follow_symlinks=False):
-                if entry.name.endswith(STRAY_SUFFIXES):
-                    found.append(Entry(path, kind, "", "a folder, not a record file; records are files "
-                                       f"{rel}/<id>.yaml, so rename or remove the folder"))
+                if name.endswith(STRAY_SUFFIXES):
+                    append(Entry(path, kind, "", "a folder, not a record file; records are files "
+                                 f"{rel}/<id>.yaml, so rename or remove the folder"))
                 else:
                     self._strays(Path(entry.path), path, found)
-            elif entry.name.endswith(RECORD_SUFFIX):
-                found.append(_file_entry(entry, path, kind))
             else:
-                found.append(_file_entry(entry, path, None))
+                append(_file_entry(entry, path, kind if name.endswith(RECORD_SUFFIX) else None))
 
     def _strays(self, folder: Path, rel: str, found: list[Entry], suffixes: tuple[str, ...] = ("",)) -> None:
         """Every file (with one of `suffixes`) below a folder that is no record location,
@@ -137,7 +148,7 @@ def _scan(folder: Path, found: list[Entry], rel: str) -> list[os.DirEntry[str]]:
     folder becomes an entry with the reason."""
     try:
         with os.scandir(folder) as it:
-            return sorted((e for e in it if not e.name.startswith(".")), key=lambda e: e.name)
+            return [e for e in it if e.name[:1] != "."]  # sorted once, by the caller
     except FileNotFoundError:
         if rel == DATA_DIR:
             raise
@@ -201,7 +212,7 @@ class GitRevision:
             else:
                 self._blobs[rel] = blob
                 found.append(Entry(rel, kind, blob))
-        return sorted(found, key=lambda e: e.rel)
+        return sorted(found)  # by rel: paths are unique, so later fields never decide
 
     def prefetch(self, rels: list[str]) -> None:
         """Read many blobs in one `git cat-file --batch` (one process, not one per file)."""
