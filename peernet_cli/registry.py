@@ -17,7 +17,7 @@ from typing import Any
 from . import yamlio
 from .errors import RegistryNotFound
 from .schemas import KIND_BY_FOLDER, KINDS, canonical
-from .sources import DATA_DIR, Entry, Source, WorkingTree
+from .sources import DATA_DIR, LEFTOVER_PROBLEM, Entry, Source, WorkingTree
 
 ENV_VAR = "PEERNET_REGISTRY"
 
@@ -138,6 +138,7 @@ class Registry:
     records: dict[str, dict[str, Record]] = field(default_factory=lambda: {k: {} for k in KINDS})
     unreadable: list[yamlio.Parsed] = field(default_factory=list)
     stray: list[Path] = field(default_factory=list)
+    leftovers: list[Path] = field(default_factory=list)  # temporary files of interrupted writes
     files_read: int = 0
     files_parsed: int = 0  # how many of them were parsed, not taken from the index
     source: Source | None = field(default=None, repr=False)
@@ -203,7 +204,9 @@ def load(where: Path | Source, use_index: bool = True, entries: list[Entry] | No
     records = reg.records
     for rel, kind, stamp, problem in entries:
         reg.stamps[rel] = stamp
-        if problem is not None:
+        if problem == LEFTOVER_PROBLEM:
+            reg.leftovers.append(root / rel)
+        elif problem is not None:
             reg.unreadable.append(yamlio.Parsed(root / rel, "", None, yamlio.ParseError(problem)))
         elif kind is None:
             reg.stray.append(root / rel)

@@ -9,6 +9,7 @@ named like a record) into an entry with a `problem` for validate to report.
 from __future__ import annotations
 
 import os
+import re
 import stat as stat_mode
 import subprocess
 from pathlib import Path
@@ -143,12 +144,25 @@ _LINK = ("a symbolic link; peernet never follows links in registry/ (one could p
          "secret outside it), so replace it with the file itself")
 
 
+# What an atomic write names its temporary file (yamlio.write_atomic_bytes: mkstemp with
+# prefix ".<name>." and suffix ".tmp"); one left behind means a write was interrupted.
+LEFTOVER = re.compile(r"\..+\.[a-z0-9_]{8}\.tmp")
+LEFTOVER_PROBLEM = ("a temporary file left by an interrupted peernet write; nothing uses it, so "
+                    "delete it (the next peernet change removes it)")
+
+
 def _scan(folder: Path, found: list[Entry], rel: str) -> list[os.DirEntry[str]]:
-    """A folder's entries, dotfiles left out (editor and temporary files); an unreadable
-    folder becomes an entry with the reason."""
+    """A folder's entries, dotfiles left out (editor files), except the temporary files of an
+    interrupted write, which become entries saying so; an unreadable folder becomes an entry
+    with the reason."""
     try:
         with os.scandir(folder) as it:
-            return [e for e in it if e.name[:1] != "."]  # sorted once, by the caller
+            entries = list(it)
+            visible = [e for e in entries if e.name[:1] != "."]  # sorted once, by the caller
+            if len(visible) < len(entries):
+                found.extend(Entry(f"{rel}/{e.name}", None, "", LEFTOVER_PROBLEM) for e in entries
+                             if LEFTOVER.fullmatch(e.name) and not e.is_dir(follow_symlinks=False))
+            return visible
     except FileNotFoundError:
         if rel == DATA_DIR:
             raise

@@ -94,6 +94,10 @@ def file_findings(reg: Registry, today: date, index: Any = None) -> list[Finding
     out: list[Finding] = []
     for parsed in reg.unreadable:
         out.extend(check_unreadable(reg.relpath(parsed.path), parsed))
+    from .sources import LEFTOVER_PROBLEM
+
+    out.extend(Finding(reg.relpath(path), None, None, "", LEFTOVER_PROBLEM, Severity.WARNING, "leftover")
+               for path in reg.leftovers)
     todo: list[Record] = []
     for record in reg.all():
         found = known.get(reg.rel_of(record))

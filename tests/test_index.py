@@ -245,3 +245,14 @@ def test_an_unknown_revision_is_a_usage_error(registry) -> None:
         GitRevision(root, "no-such-branch")
     with pytest.raises(UsageError, match="a git revision"):
         GitRevision(root, "--upload-pack=touch /tmp/x")
+
+
+def test_validate_names_a_temporary_file_left_by_an_interrupted_write(registry, validate) -> None:
+    leftover = registry.write("registry/partners/.code-for-america.yaml.k3j_9x2a.tmp", "id: code-for-am")
+    registry.write("registry/partners/.editor-notes.swp", "not ours")
+    result = validate(registry.root)
+    assert result.exit_code == 0  # a warning: the records themselves are fine
+    assert "registry/partners/.code-for-america.yaml.k3j_9x2a.tmp: warning: a temporary file left by an " \
+           "interrupted peernet write" in result.stdout
+    assert ".editor-notes.swp" not in result.stdout
+    assert leftover.exists()  # validate changes nothing
