@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import yamlio
+from .parsed import Ambiguous, max_file_bytes
 from .errors import RegistryNotFound
 from .schemas import KIND_BY_FOLDER, KINDS, canonical
 from .sources import DATA_DIR, LEFTOVER_PROBLEM, Entry, Source, WorkingTree
@@ -59,13 +60,15 @@ class Record:
     data packed (marshal bytes) until something asks for a field outside HEAD_KEYS, and its
     text is read only when a finding needs a line."""
 
-    __slots__ = ("kind", "rel", "root", "stamp", "source", "_path", "_data", "_packed", "_head", "_text")
+    __slots__ = ("kind", "rel", "root", "stamp", "source", "_path", "_data", "_packed", "_head", "_text",
+                 "_ambiguous")
 
     def __init__(self, kind: str, path: Path | None, data: dict[str, Any] | None = None,
                  text: str | None = None, *, stamp: str = "", source: Source | None = None,
                  root: Path | None = None, rel: str = "", packed: bytes | None = None,
-                 head: dict[str, Any] | None = None) -> None:
+                 head: dict[str, Any] | None = None, ambiguous: tuple[Ambiguous, ...] = ()) -> None:
         self.kind = kind
+        self._ambiguous = ambiguous
         self._path = path
         self.root = root
         self.rel = rel
@@ -87,9 +90,17 @@ class Record:
     def data(self) -> dict[str, Any]:
         if self._data is None:
             assert self._packed is not None
-            self._data = _unpack(self._packed)[0]
+            self._data, _error, ambiguous = _unpack(self._packed)
+            self._ambiguous = tuple(ambiguous)
             self._packed = None
         return self._data
+
+    @property
+    def ambiguous(self) -> tuple[Ambiguous, ...]:
+        """Plain values a YAML 1.1 reader would read otherwise (see yamlsafe)."""
+        if self._packed is not None:
+            self.data  # noqa: B018 - unpacks, setting _ambiguous
+        return self._ambiguous
 
     @property
     def text(self) -> str:
@@ -125,7 +136,7 @@ def _read_text(record: Record) -> str:
         raw = record.path.read_bytes()
     else:
         rel = record.rel or record.path.relative_to(record.source.root).as_posix()
-        raw = record.source.read(rel, _max_file_bytes())
+        raw = record.source.read(rel, max_file_bytes())
     return yamlio.decode(raw)[0] or ""
 
 
@@ -214,7 +225,7 @@ def load(where: Path | Source, use_index: bool = True, entries: list[Entry] | No
             parsed = fresh[rel]
             if parsed.error is None and isinstance(parsed.data, dict):
                 record = Record(kind, parsed.path, parsed.data, parsed.text or None, stamp=stamp,
-                                source=source, root=root, rel=rel)
+                                source=source, root=root, rel=rel, ambiguous=parsed.ambiguous)
                 records[kind][record.id] = record
             else:
                 reg.unreadable.append(parsed)
@@ -270,7 +281,7 @@ def _pack(parsed: yamlio.Parsed) -> tuple[Any, bytes]:
     ok = error is None and isinstance(data, dict)
     head = {k: data[k] for k in HEAD_KEYS if k in data} if ok else None
     packed = marshal.dumps((data, None if error is None else (error.message, error.line, error.column),
-                            tuple(getattr(parsed, "ambiguous", ()))))
+                            parsed.ambiguous))
     return head, packed
 
 
@@ -281,33 +292,21 @@ def _error(value: Any) -> yamlio.ParseError | None:
 def parse_entry(source: Source, entry: Entry) -> yamlio.Parsed:
     """One file read through the bounded safe parse; never raises for bad content."""
     path = source.root / entry.rel
-    limit = _max_file_bytes()
+    limit = max_file_bytes()
     try:
         raw = source.read(entry.rel, limit)
     except OSError as exc:
         return yamlio.Parsed(path, "", None, yamlio.ParseError(f"cannot read the file: {exc.strerror or exc}"))
-    return _parse_bytes(path, raw, limit)
+    from . import yamlsafe
 
-
-def _max_file_bytes() -> int:  # TEMP until yamlsafe lands
-    return int(os.environ.get("PEERNET_MAX_FILE_BYTES", 1_000_000))
-
-
-def _parse_bytes(path: Path, raw: bytes, limit: int) -> yamlio.Parsed:  # TEMP until yamlsafe lands
-    if len(raw) > limit:
-        return yamlio.Parsed(path, "", None, yamlio.ParseError(f"the file is over {limit} bytes"))
-    text, error = yamlio.decode(raw)
-    if text is None:
-        return yamlio.Parsed(path, "", None, error)
-    data, error = yamlio.parse_text(text)
-    return yamlio.Parsed(path, text, data, error)
+    return yamlsafe.parse_bytes(path, raw, limit)
 
 
 def _parse_lean(job: tuple[Source, Entry]) -> yamlio.Parsed:
     """parse_entry for worker processes: the text stays behind (a record re-reads it only if
     something needs it), so less crosses between processes."""
     parsed = parse_entry(*job)
-    return yamlio.Parsed(parsed.path, "", parsed.data, parsed.error)
+    return yamlio.Parsed(parsed.path, "", parsed.data, parsed.error, parsed.ambiguous)
 
 
 def _parse_all(source: Source, todo: list[Entry]) -> list[yamlio.Parsed]:

@@ -257,7 +257,7 @@ def check_unreadable(rel: str, parsed: yamlio.Parsed) -> Iterator[Finding]:
 
 
 def check_record(rel: str, record: Record, today: date) -> Iterator[Finding]:
-    errors = [] if is_valid_quickly(record.kind, record.data) else validator(record.kind).iter_errors(record.data)
+    errors = [] if is_valid_quickly(record.kind, record.data) else list(validator(record.kind).iter_errors(record.data))
     for error in errors:
         path = list(error.absolute_path)
         unknown = error.validator == "additionalProperties"
@@ -272,7 +272,26 @@ def check_record(rel: str, record: Record, today: date) -> Iterator[Finding]:
     yield from _check_id(record, rel)
     yield from _check_modeline(record, rel)
     yield from _check_privacy(record, rel)
-    yield from rules.dates(rel, record, today)
+    dated = list(rules.dates(rel, record, today))
+    yield from dated
+    wrong = {f.field for f in dated} | {field_path(e.absolute_path) for e in errors}
+    yield from _check_ambiguous(record, rel, wrong)
+
+
+def _check_ambiguous(record: Record, rel: str, wrong: set[str]) -> Iterator[Finding]:
+    """Warn of plain values that YAML 1.1 readers (PyYAML's safe_load, ajv-cli's js-yaml) read
+    as another type: the data would mean different things to different tools. Not for a value
+    already reported as wrong: one wrong value is one finding."""
+    from .yamlsafe import yaml11_value
+
+    for line, column, path, text in record.ambiguous:
+        if field_path(path) in wrong:
+            continue
+        theirs = yaml11_value(text)
+        shown = "a date" if theirs.__class__.__name__ in ("date", "datetime") else repr(theirs)
+        yield Finding(rel, line, column, field_path(path),
+                      f"{text} is unquoted, so YAML 1.1 readers (PyYAML, ajv-cli) read it as {shown}; "
+                      f"write it in quotes ('{text}'), or run 'peernet fmt'", Severity.WARNING, "yaml-1.1")
 
 
 def _check_id(record: Record, rel: str) -> Iterator[Finding]:

@@ -73,3 +73,14 @@ def test_validate_warns_of_a_repeated_modeline(registry, cli) -> None:
     result = cli("validate", root=registry.root)
     assert result.exit_code == 0
     assert "registry/events/webinar.yaml:2:1: warning: the modeline is written twice" in result.stdout
+
+
+def test_validate_warns_of_unquoted_values_a_yaml_1_1_reader_reads_otherwise(registry, cli) -> None:
+    registry.write("registry/events/webinar.yaml", WEBINAR)
+    result = cli("validate", root=registry.root)
+    assert result.exit_code == 0
+    assert ("registry/events/webinar.yaml:5:13: warning: start_date: 2011-02-08 is unquoted, so YAML 1.1 "
+            "readers (PyYAML, ajv-cli) read it as a date") in result.stdout
+    assert "webinar.yaml:6:13: warning: start_time: 10:00 is unquoted" in result.stdout and "as 600" in result.stdout
+    assert cli("fmt", root=registry.root).exit_code == 0
+    assert "warning" not in cli("validate", root=registry.root).stdout
