@@ -127,6 +127,17 @@ class Record:
         return f"Record({self.kind!r}, {self.id!r})"
 
 
+def _indexed(kind: str, root: Path, rel: str, stamp: str, source: Source, packed: bytes,
+             head: dict[str, Any]) -> Record:
+    """A record from the index, made without __init__'s keyword handling: a warm command
+    makes one per file, so this is its hot path."""
+    record = Record.__new__(Record)
+    record.kind, record.root, record.rel, record.stamp, record.source = kind, root, rel, stamp, source
+    record._path = record._data = record._text = None
+    record._packed, record._head, record._ambiguous = packed, head, ()
+    return record
+
+
 def _unpack(packed: bytes) -> tuple[Any, ...]:
     return marshal.loads(packed)  # type: ignore[no-any-return]
 
@@ -235,9 +246,7 @@ def load(where: Path | Source, use_index: bool = True, entries: list[Entry] | No
                 data, error, _ambiguous = _unpack(packed)
                 reg.unreadable.append(yamlio.Parsed(root / rel, "", data, _error(error)))
             else:
-                record = Record(kind, None, stamp=stamp, source=source, root=root, rel=rel,
-                                packed=packed, head=head)
-                records[kind][record.id] = record
+                records[kind][rel[rel.rfind("/") + 1: -5]] = _indexed(kind, root, rel, stamp, source, packed, head)
     reg.files_read = len(entries)
     reg.files_parsed = len(todo)
     if index is not None:
