@@ -10,11 +10,18 @@ Columns (CSV, SQLite, Data Package) come from the JSON Schemas, in schema proper
   `sources`, `links`, `other_names`, `networks`, `milestones`, `projects`) is one column holding
   the list as JSON text (`["boston"]`, `[{"document": "…", "note": "…"}]`);
 - an empty cell means the field is absent (the schema allows no empty strings); an empty
-  list is `[]`, so it stays distinct from an absent one.
+  list is `[]`, so it stays distinct from an absent one;
+- text starting with `=`, `+`, `-`, `@`, a tab or a carriage return (after any `'`) gets one
+  leading `'`, so a spreadsheet shows it instead of running it as a formula (the OWASP rule,
+  `output.spreadsheet_safe`); `--raw` writes text exactly. Numbers are never changed.
 
 This is lossless for every valid record: reading a cell back is "empty → absent, JSON column →
-json.loads, number → json.loads, boolean → true/false, else the text". A record holding a field
-the schema does not know is refused rather than silently dropped (run `peernet validate`).
+json.loads, number → json.loads, boolean → true/false, else the text, less one leading `'`
+when quotes are followed by one of = + - @ tab CR" (with `--raw`: else the text). A record
+holding a field the schema does not know is refused rather than silently dropped (run
+`peernet validate`). A number the schema refuses because it is not finite (NaN, infinity) is
+written as absent: JSON null, an empty cell, SQL NULL (`non_finite` lists them for a warning).
+JSON is always valid JSON (`output.json_text`).
 
 SQLite (`export_sqlite`): one table per kind with exactly these columns, plus an
 organizations table, foreign keys, link tables and indexes. Data Package
@@ -38,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InvalidDataError, UsageError
+from .output import finite, json_text, spreadsheet_safe
 from .registry import Record, Registry
 from .schemas import KINDS, load_schema, resolve
 
@@ -142,21 +150,33 @@ def row_values(record: Record, cols: list[Column], rel: str) -> dict[str, Any]:
         if value is not None and c.type != "json" and isinstance(value, (list, dict)):
             raise InvalidDataError(f"'{'.'.join(c.path)}' must be a single value to be exported; "
                                    "run 'peernet validate'", rel)
-        out[c.name] = value
+        out[c.name] = finite(value)
     return out
 
 
-def cell(value: Any, col: Column) -> str:
+def non_finite(reg: Registry) -> list[str]:
+    """`file: field` for every number that is NaN or infinite (exported as absent)."""
+    found: list[str] = []
+    for kind in KINDS:
+        for record in sorted_records(reg, kind):
+            fields: list[str] = []
+            finite(record.data, fields)
+            found.extend(f"{reg.relpath(record.path)}: {field}" for field in fields)
+    return found
+
+
+def cell(value: Any, col: Column, raw: bool = False) -> str:
     """The CSV text of a value (see the module docstring for the rule)."""
     if value is None:
         return ""
     if col.type == "json" or isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+        return json_text(value, indent=None)
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return json.dumps(value)
-    return str(value)
+    text = str(value)
+    return text if raw else spreadsheet_safe(text)
 
 
 
@@ -184,21 +204,23 @@ def organizations(reg: Registry) -> list[dict[str, str]]:
     return sorted(rows, key=lambda r: r["id"])
 
 
-def csv_text(table: Table) -> str:
+def csv_text(table: Table, raw: bool = False) -> str:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow([c.name for c in table.cols])
     for row in table.rows:
-        writer.writerow([cell(row[c.name], c) for c in table.cols])
+        writer.writerow([cell(row[c.name], c, raw) for c in table.cols])
     return buf.getvalue()
 
 
-def _plain_csv(header: list[str], rows: list[dict[str, Any]]) -> str:
+def _plain_csv(header: list[str], rows: list[dict[str, Any]], raw: bool = False) -> str:
+    """Rows of text (ids, kinds, names) as CSV, formula-guarded unless `raw`."""
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(header)
     for row in rows:
-        writer.writerow(["" if row.get(h) is None else row[h] for h in header])
+        writer.writerow(["" if row.get(h) is None else str(row[h]) if raw else spreadsheet_safe(str(row[h]))
+                         for h in header])
     return buf.getvalue()
 
 
@@ -206,19 +228,21 @@ def _plain_csv(header: list[str], rows: list[dict[str, Any]]) -> str:
 
 
 def to_json(reg: Registry) -> str:
-    """One JSON document {brigades: [...], partners: [...], ...}, records as in their files."""
+    """One JSON document {brigades: [...], partners: [...], ...}, records as in their files
+    (a number that is not finite as null: see `non_finite`)."""
     doc = {KINDS[k].folder: [r.data for r in sorted_records(reg, k)] for k in KINDS}
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc) + "\n"
 
 
-def write_csv_folder(reg: Registry, folder: Path, with_organizations: bool = False) -> dict[str, int]:
+def write_csv_folder(reg: Registry, folder: Path, with_organizations: bool = False,
+                     raw: bool = False) -> dict[str, int]:
     counts = {}
     for table in tables(reg):
-        (folder / f"{table.name}.csv").write_text(csv_text(table), encoding="utf-8")
+        (folder / f"{table.name}.csv").write_text(csv_text(table, raw), encoding="utf-8")
         counts[table.name] = len(table.rows)
     if with_organizations:
         (folder / "organizations.csv").write_text(
-            _plain_csv(["id", "kind", "name"], organizations(reg)), encoding="utf-8")
+            _plain_csv(["id", "kind", "name"], organizations(reg), raw), encoding="utf-8")
     return counts
 
 
@@ -302,19 +326,20 @@ def _publish_file(output: Path, fill: Callable[[Path], dict[str, int]]) -> dict[
     return counts
 
 
-def export(reg: Registry, fmt: str, output: Path, force: bool = False) -> dict[str, int]:
-    """Write the registry to `output` in `fmt`; returns the number of rows per table."""
+def export(reg: Registry, fmt: str, output: Path, force: bool = False, raw: bool = False) -> dict[str, int]:
+    """Write the registry to `output` in `fmt`; returns the number of rows per table. `raw`:
+    CSV text exactly as stored, without the formula guard (csv and datapackage)."""
     if fmt not in FORMATS:
         raise UsageError(f"unknown format '{fmt}'; choose one of: {', '.join(FORMATS)}")
     folder = fmt in ("csv", "datapackage")
     check_target(output, folder, force, reg.root)
     tables(reg)  # refuse data that cannot be exported before touching anything
     if fmt == "csv":
-        return _publish_folder(output, lambda tmp: write_csv_folder(reg, tmp))
+        return _publish_folder(output, lambda tmp: write_csv_folder(reg, tmp, raw=raw))
     if fmt == "datapackage":
         from .export_datapackage import write_datapackage
 
-        return _publish_folder(output, lambda tmp: write_datapackage(reg, tmp))
+        return _publish_folder(output, lambda tmp: write_datapackage(reg, tmp, raw))
     if fmt == "sqlite":
         from .export_sqlite import write_sqlite
 

@@ -3,25 +3,26 @@
 Data Package: datapackage.json (Frictionless tabular data package) with one resource per
 kind plus `organizations.csv`; field types string/number/integer/boolean/array, `date` for
 date fields whose values are all full dates; primaryKey id; foreignKeys as in SQLite (the
-partner column references organizations).
+partner column references organizations). Text cells carry the spreadsheet formula guard
+(see `export`) unless written with --raw; the descriptor's description says which.
 
 Output is written by `export.export` (to a temporary folder, then renamed into place).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 from .export import FOREIGN_KEYS, Table, tables, write_csv_folder
+from .output import json_text
 from .registry import Registry
 
 FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def datapackage(reg: Registry, tabs: list[Table]) -> dict[str, Any]:
+def datapackage(reg: Registry, tabs: list[Table], raw: bool = False) -> dict[str, Any]:
     """The datapackage.json descriptor for the CSVs written by write_csv_folder."""
     resources = []
     for table in tabs:
@@ -49,12 +50,17 @@ def datapackage(reg: Registry, tabs: list[Table]) -> dict[str, Any]:
     ], "primaryKey": ["id"], "missingValues": [""]}
     resources.append(_resource("organizations", "Every brigade, partner and network id (references may "
                                "point at more than one kind)", org_schema))
+    description = ("Exported by `peernet export --format datapackage`. List fields are JSON text "
+                   "(type array); location/social/attendance are flattened into <field>_<property> columns.")
+    if not raw:
+        description += (" Text that starts with =, +, - or @, a tab or a carriage return (after any ') has one "
+                        "more ' in front, so spreadsheets do not run it as a formula; drop one leading ' from "
+                        "such a cell for the exact value, or export with --raw.")
     return {
         "profile": "tabular-data-package",
         "name": "peernet",
         "title": "peernet: civic-tech brigades, partners, partnerships, events and networks",
-        "description": "Exported by `peernet export --format datapackage`. List fields are JSON text "
-                       "(type array); location/social/attendance are flattened into <field>_<property> columns.",
+        "description": description,
         "resources": resources,
     }
 
@@ -64,9 +70,8 @@ def _resource(name: str, title: str, schema: dict[str, Any]) -> dict[str, Any]:
             "format": "csv", "mediatype": "text/csv", "encoding": "utf-8", "schema": schema}
 
 
-def write_datapackage(reg: Registry, folder: Path) -> dict[str, int]:
-    counts = write_csv_folder(reg, folder, with_organizations=True)
-    descriptor = datapackage(reg, tables(reg))
-    (folder / "datapackage.json").write_text(json.dumps(descriptor, indent=2, ensure_ascii=False) + "\n",
-                                             encoding="utf-8")
+def write_datapackage(reg: Registry, folder: Path, raw: bool = False) -> dict[str, int]:
+    counts = write_csv_folder(reg, folder, with_organizations=True, raw=raw)
+    descriptor = datapackage(reg, tables(reg), raw)
+    (folder / "datapackage.json").write_text(json_text(descriptor) + "\n", encoding="utf-8")
     return counts

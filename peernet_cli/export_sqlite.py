@@ -13,27 +13,50 @@ PRIMARY KEY id), plus
   network_id, role, start_date, end_date, note, position);
 - indexes on every foreign-key and common filter column.
 
+Every value the schema allows fits. Beyond it, nothing fails the export: a whole number outside
+SQLite's 64-bit INTEGER is passed as its decimal text, which the INTEGER column turns into the
+nearest REAL (as SQLite does with any integer literal that large), and NaN or infinity, already
+absent in the rows (`export.row_values`), is NULL.
+
 Output is written by `export.export` (to a temporary file, then renamed into place).
 """
 
 from __future__ import annotations
 
-import json
+import math
 import sqlite3
 from pathlib import Path
 from typing import Any
 
 from .export import FOREIGN_KEYS, Column, organizations, sorted_records, tables
+from .output import json_text
 from .registry import Registry
+
+INT64 = range(-(2**63), 2**63)
 
 
 def sql_value(value: Any, col: Column) -> Any:
     if value is None:
         return None
     if col.type == "json" or isinstance(value, (list, dict)):
-        return json.dumps(value, ensure_ascii=False)
+        return json_text(value, indent=None)
     if isinstance(value, bool):
         return int(value)
+    if isinstance(value, int) and value not in INT64:
+        return str(value)  # sqlite3 raises OverflowError on an int beyond 64 bits; float() may too
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _cell_value(value: Any) -> Any:
+    """A value for a link-table column (ids, roles, dates, notes from lists in the records)."""
+    if isinstance(value, (list, dict)):
+        return json_text(value, indent=None)
+    if isinstance(value, int) and not isinstance(value, bool) and value not in INT64:
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
     return value
 
 
@@ -117,7 +140,7 @@ def _link_tables(con: sqlite3.Connection, reg: Registry) -> None:
         for event in sorted_records(reg, "event"):
             ids = event.get(field)
             for pos, org in enumerate(ids if isinstance(ids, list) else []):
-                rows.append([event.id, org, pos])
+                rows.append([event.id, _cell_value(org), pos])
         con.executemany(f"INSERT OR IGNORE INTO {table} VALUES (?, ?, ?)", rows)
     member_cols = [("member_id", "TEXT"), ("member_kind", "TEXT"), ("network_id", "TEXT"), ("role", "TEXT"),
                    ("start_date", "TEXT"), ("end_date", "TEXT"), ("note", "TEXT"), ("position", "INTEGER")]
@@ -129,6 +152,6 @@ def _link_tables(con: sqlite3.Connection, reg: Registry) -> None:
             nets = record.get("networks")
             for pos, m in enumerate(nets if isinstance(nets, list) else []):
                 if isinstance(m, dict):
-                    rows.append([record.id, kind, m.get("network"), m.get("role"), m.get("start_date"),
-                                 m.get("end_date"), m.get("note"), pos])
+                    rows.append([record.id, kind, *(_cell_value(m.get(key)) for key in
+                                                     ("network", "role", "start_date", "end_date", "note")), pos])
     _insert(con, "memberships", [c for c, _ in member_cols], rows)

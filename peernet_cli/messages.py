@@ -55,6 +55,8 @@ def schema_message(error: Any) -> str:
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             bits.append(f"'{key}'{hint}")
         return f"unknown field {', '.join(bits)}; remove it or fix the spelling"
+    if validator == "not" and isinstance(value, float) and value != value:
+        return "NaN (.nan) is not a number; write the number, or leave the field out"
     if validator == "enum":
         return f"{short(value)} is not one of: {', '.join(map(str, arg))}"
     if validator == "type":

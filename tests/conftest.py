@@ -246,3 +246,12 @@ def peernet(checkout: Checkout, peernet_environ: Callable[..., dict[str, str]]
                               check=False)
 
     return run
+
+
+# --- hypothesis profiles for tests/test_output_safety.py ---------------------------------------
+# `security` (the default there) keeps CI fast; `pytest --hypothesis-profile=security-long` runs more.
+from hypothesis import HealthCheck, settings
+
+for _name, _examples in (("security", 30), ("security-long", 500)):
+    settings.register_profile(_name, max_examples=_examples, deadline=None,
+                              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

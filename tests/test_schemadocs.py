@@ -72,7 +72,7 @@ def test_rows_carry_type_required_allowed_values_and_description():
     assert rows["milestones[].description"].required
     assert rows["sources[].url"].type == "URL" and not rows["sources[].url"].required
     event = {f.path: f for f in fields("event")}
-    assert event["attendance.people"].type == "whole number" and event["attendance.people"].allowed == "0 or more"
+    assert event["attendance.people"].type == "whole number" and event["attendance.people"].allowed == "0 to 10000000"
     brigade = {f.path: f for f in fields("brigade")}
     assert brigade["location.latitude"].allowed == "-90 to 90"
     assert "`latitude` needs `longitude`" in brigade["location"].allowed

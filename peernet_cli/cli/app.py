@@ -44,16 +44,19 @@ COMMANDS: dict[str, str] = {
 
 
 class PeernetGroup(TyperGroup):
-    """Turns a PeernetError raised by any command into `peernet: error: …` and its exit code."""
+    """Turns a PeernetError raised by any command into `peernet: error: …` and its exit code;
+    with --traceback the traceback comes first (on stderr), and the exit code is the same."""
 
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
         except PeernetError as exc:
-            if (ctx.obj or {}).get("traceback"):
-                raise
-            from ..output import message
+            from ..output import ci_safe, message
 
+            if (ctx.obj or {}).get("traceback"):
+                import traceback
+
+                sys.stderr.write(ci_safe(traceback.format_exc()) + "\n")
             message(f"peernet: error: {exc}")
             raise typer.Exit(int(exc.exit_code)) from None
 

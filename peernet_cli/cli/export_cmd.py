@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from .context import load_registry
+from .options import RawOpt
 
 
 class ExportFormat(str, Enum):
@@ -25,28 +26,34 @@ def export(
     output: Annotated[Path, typer.Option("--output", "-o", help="File (json, sqlite) or folder (csv, datapackage) to "
                                          "write; '-' writes json to stdout.", show_default=False)],
     force: Annotated[bool, typer.Option("--force", help="Replace the output if it exists and is not empty.")] = False,
+    raw: RawOpt = False,
 ) -> None:
     """Export every record: `peernet export --format sqlite --output peernet.db`.
 
     Lists are JSON text in CSV cells; location, social and attendance become <field>_<property>
     columns. SQLite adds an organizations table, foreign keys and link tables for Datasette.
+    CSV text starting with = + - @ (a spreadsheet formula) gets a leading ' unless --raw.
     """
     from .. import output as out
     from ..errors import UsageError
     from ..export import export as run
-    from ..export import iter_counts, to_json
+    from ..export import iter_counts, non_finite, to_json
 
     reg = load_registry(ctx)
     bad = len(reg.unreadable)
     if bad:
         out.message(f"peernet: warning: {bad} file(s) could not be read and are left out; "
                     "run 'peernet validate' to see why")
+    if str(output) == "-" and fmt is not ExportFormat.json:
+        raise UsageError("only --format json can be written to stdout ('-'); give a path")
+    nan = non_finite(reg)
+    if nan:
+        out.message(f"peernet: warning: {len(nan)} number(s) are NaN or infinite and are exported as empty "
+                    f"values ({', '.join(nan[:3])}{', …' if len(nan) > 3 else ''}); run 'peernet validate'")
     if str(output) == "-":
-        if fmt is not ExportFormat.json:
-            raise UsageError("only --format json can be written to stdout ('-'); give a path")
         out.write(to_json(reg))
         return
-    counts = run(reg, fmt.value, output, force)
+    counts = run(reg, fmt.value, output, force, raw)
     out.message(f"peernet: exported {', '.join(iter_counts(counts))} to {output}")
 
 

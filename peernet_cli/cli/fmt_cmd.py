@@ -29,12 +29,18 @@ def fmt(
         if not path.exists():
             raise UsageError("no such file or folder; check the path", path)
     changes, skipped = formatting.plan(root, [p.resolve() for p in paths] if paths else None)
-    rel = Registry(root).relpath
+    # CI runs `fmt --check`: file names are written with their control characters shown (one
+    # line each) and the diff through output.ci_safe, so no file can print a workflow command.
+    relpath = Registry(root).relpath
+
+    def rel(path: Path) -> str:
+        return output.safe_text(relpath(path))
+
     for item in skipped:
         output.message(f"peernet: skipped {rel(item.path)}: {item.reason}")
     if check:
         for change in changes:
-            output.write(change.diff(rel(change.path)))
+            output.write(output.ci_safe(change.diff(rel(change.path))))
         output.message(f"peernet: {len(changes)} file(s) would be reformatted")
         if changes:
             raise typer.Exit(int(ExitCode.INVALID_DATA))

@@ -25,6 +25,8 @@ class Format(str, Enum):
 FormatOpt = Annotated[Format, typer.Option("--format", "-f", help="Output format; json/csv/yaml are clean for scripts.")]
 SortOpt = Annotated[str | None, typer.Option("--sort", help="Sort by this column; prefix with - for descending (e.g. -partners).")]
 LimitOpt = Annotated[int | None, typer.Option("--limit", min=0, help="Show at most this many rows.")]
+RawOpt = Annotated[bool, typer.Option("--raw", help="CSV: write text exactly as stored, without the leading ' that "
+                                     "keeps a spreadsheet from running text starting with = + - @ as a formula.")]
 
 
 def multi(help_text: str, *names: str) -> Any:

@@ -12,7 +12,8 @@ from .options import Format
 
 
 def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format,
-                empty: str, title: str | None = None) -> None:
+                empty: str, title: str | None = None, raw: bool = False) -> None:
+    """A listing; `raw` (--raw): CSV text exactly as stored, without the formula guard."""
     from .. import output
 
     if not rows:
@@ -20,10 +21,10 @@ def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: For
         if fmt is Format.json:
             output.write("[]")
         return
-    output.emit(rows, columns, fmt.value, title)
+    output.emit(rows, columns, fmt.value, title, raw)
 
 
-def render_record(data: dict[str, Any], fmt: Format) -> None:
+def render_record(data: dict[str, Any], fmt: Format, raw: bool = False) -> None:
     """One record with its relations: nested data for scripts, sections for people."""
     from .. import output
 
@@ -34,7 +35,7 @@ def render_record(data: dict[str, Any], fmt: Format) -> None:
         output.write(output.to_yaml(data))
         return
     if fmt is Format.csv:
-        output.write(output.to_csv([data["record"]], list(data["record"])))
+        output.write(output.to_csv([data["record"]], list(data["record"]), raw))
         return
     record = data["record"]
     output.emit([{"field": k, "value": v} for k, v in record.items()], ["field", "value"], "table",
@@ -64,14 +65,15 @@ def emit_text(text: str | bytes, output: Path | None) -> None:
     out.message(f"peernet: wrote {output}")
 
 
-def emit_report_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path | None) -> None:
+def emit_report_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path | None,
+                     raw: bool = False) -> None:
     """Report rows as json or csv (to stdout or --output), or a table on stdout."""
     from .. import output as out
 
     if fmt == "json":
         emit_text(out.to_json(rows), output)
     elif fmt == "csv":
-        emit_text(out.to_csv(rows, columns), output)
+        emit_text(out.to_csv(rows, columns, raw), output)
     elif output is None and fmt == "table":
         out.emit(rows, columns, "table")
     else:

@@ -47,6 +47,8 @@ def validate(
         output.message(f"peernet: {len(changed)} registry file(s) changed since {changed_since}")
         only = changed
     report = run(root, only, today, use_cache=not no_cache)
+    # CI reads this output: every format keeps a value from a file from being read as a
+    # workflow command (output.ci_safe, output.workflow_command; JSON escapes it itself).
     if fmt == "json":
         output.write(output.to_json({
             "files_checked": report.files_checked,
@@ -59,7 +61,7 @@ def validate(
             output.write(_annotation(f))
     else:
         for f in report.findings:
-            output.write(f.text())
+            output.write(output.ci_safe(f.text()))
     output.message(
         f"peernet: {len(report.errors)} error(s), {len(report.warnings)} warning(s) "
         f"in {report.files_checked} file(s)"
@@ -69,24 +71,14 @@ def validate(
 
 
 def _annotation(f: object) -> str:
+    from .. import output
     from ..findings import Finding
 
     assert isinstance(f, Finding)
-    # Workflow-command values must escape %, CR, LF (and , : in properties).
-    def prop(s: str) -> str:
-        return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A").replace(":", "%3A").replace(",", "%2C")
-
-    def data(s: str) -> str:
-        return s.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
-
-    props = [f"file={prop(f.file)}"]
-    if f.line is not None:
-        props.append(f"line={f.line}")
-    if f.column is not None:
-        props.append(f"col={f.column}")
-    props.append(f"title={prop('peernet ' + f.rule)}")
     body = f"{f.field}: {f.message}" if f.field else f.message
-    return f"::{f.severity.value} {','.join(props)}::{data(body)}"
+    return output.workflow_command(f.severity.value, {
+        "file": f.file, "line": f.line, "col": f.column,
+        "title": f"peernet {f.rule}"}, body)
 
 
 command = validate  # registered as `peernet validate` by app.py
