@@ -11,7 +11,10 @@
 
 from __future__ import annotations
 
+import json
+import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 US_STATES = {
@@ -44,9 +47,82 @@ COUNTRIES = {
 }
 
 
+MAX_TEXT_CHARS = 2_000  # one value; the longest in the real list has 168
+# Line breaks, other control characters and unpaired surrogates (which no UTF-8 file can hold).
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_NUMERIC = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+
+
 def text_of(value: Any) -> str:
     """The stripped text of a string value; "" for anything else."""
     return value.strip() if isinstance(value, str) else ""
+
+
+def _escaped(text: str) -> str:
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def shown(value: Any) -> str:
+    """A JSON value as a message shows it, on one line: 5, true, null, "text", a list (3 items)."""
+    if isinstance(value, str):
+        return '"' + _escaped(value if len(value) <= 40 else value[:39] + "…") + '"'
+    if isinstance(value, float) and not math.isfinite(value):
+        return "a number too large to hold"
+    if value is None or isinstance(value, (bool, int, float)):
+        return json.dumps(value)
+    if isinstance(value, list):
+        return f"a list ({len(value)} item{'' if len(value) == 1 else 's'})"
+    return "an object" if isinstance(value, dict) else type(value).__name__
+
+
+def text_problem(value: Any) -> str | None:
+    """Why `value` is not one line of text the import can use, or None."""
+    if not isinstance(value, str):
+        return f"expected text, got {shown(value)}"
+    if len(value) > MAX_TEXT_CHARS:
+        return f"text of {len(value):,} characters, more than the {MAX_TEXT_CHARS:,} allowed; shorten it"
+    bad = _CONTROL.search(value)
+    if bad:
+        what = "an unpaired surrogate" if "\ud800" <= bad.group() <= "\udfff" else \
+            "a line break" if bad.group() in "\n\r\u2028\u2029" else "a control character"
+        return f"contains {what} (\\u{ord(bad.group()):04x}) at character {bad.start() + 1}; remove it"
+    return None
+
+
+def coordinate_problem(value: Any) -> str | None:
+    """Why `value` cannot be a latitude or longitude (a number or text), or None. Text that is
+    not a number is not a problem here: map_coordinates leaves it out with a note."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        return f'expected a number or numeric text such as "42.36", got {shown(value)}'
+    if isinstance(value, float) and not math.isfinite(value):
+        return "the number is too large to be a coordinate; fix it or leave the field out"
+    return text_problem(value) if isinstance(value, str) else None
+
+
+def location_problems(entry: dict[str, Any]) -> list[tuple[str, str]]:
+    """(field, message) for each location value of the wrong type: city, latitude, longitude,
+    and location's city, state, country and coordinates."""
+    out: list[tuple[str, str]] = []
+
+    def check(where: dict[str, Any], prefix: str, keys: tuple[str, ...],
+              problem: Callable[[Any], str | None]) -> None:
+        for key in keys:
+            if where.get(key) is not None and (message := problem(where[key])):
+                out.append((prefix + key, message))
+
+    check(entry, "", ("city",), text_problem)
+    check(entry, "", ("latitude", "longitude"), coordinate_problem)
+    loc = entry.get("location")
+    if loc is not None and not isinstance(loc, dict):
+        out.append(("location", f"expected an object (city, state, country, coordinates), got {shown(loc)}"))
+    elif isinstance(loc, dict):
+        check(loc, "location.", ("city", "state", "country"), text_problem)
+        inner = loc.get("coordinates")
+        if inner is not None and not isinstance(inner, dict):
+            out.append(("location.coordinates", f"expected an object (latitude, longitude), got {shown(inner)}"))
+        elif isinstance(inner, dict):
+            check(inner, "location.coordinates.", ("latitude", "longitude"), coordinate_problem)
+    return out
 
 
 def compare_key(text: str) -> str:
@@ -117,12 +193,7 @@ def _number(value: Any) -> float | None:
     if isinstance(value, (int, float)):
         return float(value)
     text = text_of(value)
-    if not text:
-        return None
-    try:
-        return float(text)
-    except ValueError:
-        return None
+    return float(text) if _NUMERIC.fullmatch(text) else None  # not "nan", "inf" or "1_0"
 
 
 def map_coordinates(entry: dict[str, Any], loc: dict[str, Any], country: str | None,

@@ -97,6 +97,7 @@ class _Index:
         self.by_name: dict[str, set[str]] = {}
         self.by_host: dict[str, set[str]] = {}
         self.site_keys: dict[str, set[str]] = {}
+        self.next_suffix: dict[str, int] = {}  # base id -> the next -N to try
         for record in reg.of("brigade").values():
             self.add(record.id, record.data)
 
@@ -110,8 +111,8 @@ class _Index:
             self.by_host.setdefault(website_host(site), set()).add(record_id)
             self.site_keys.setdefault(_site_key(site), set()).add(record_id)
 
-    def names_of_others(self, record_id: str) -> set[str]:
-        return {n for n, ids in self.by_name.items() if ids - {record_id}}
+    def used_by_another(self, name: str, record_id: str) -> bool:
+        return bool(self.by_name.get(normalise_name(name), set()) - {record_id})
 
 
 def plan_import(reg: Registry, entries: list[dict[str, Any]]) -> ImportPlan:
@@ -125,12 +126,14 @@ def plan_import(reg: Registry, entries: list[dict[str, Any]]) -> ImportPlan:
         mapped.append((entry, None if reason else map_entry(entry, networks), reason))
     # Hosts and sites several entries share identify no single organization.
     host_count: dict[str, int] = {}
-    site_count: dict[str, int] = {}
+    site_names: dict[str, list[str]] = {}  # site key -> names of the entries listing it, sorted
     for entry in entries:
         site = normalise_url(entry.get("website"))
         if site:
             host_count[website_host(site)] = host_count.get(website_host(site), 0) + 1
-            site_count[_site_key(site)] = site_count.get(_site_key(site), 0) + 1
+            site_names.setdefault(_site_key(site), []).append(text_of(entry.get("name")))
+    for names in site_names.values():
+        names.sort()
 
     outcomes: list[Outcome] = []
     cs = ChangeSet(title="Import brigades from the CfA brigade list", branch="peernet/import-cfa-brigades")
@@ -141,14 +144,13 @@ def plan_import(reg: Registry, entries: list[dict[str, Any]]) -> ImportPlan:
             outcomes.append(Outcome(name, "skipped", notes=[reason or "skipped"]))
             continue
         site = m.data.get("website")
-        if site and site_count.get(_site_key(site), 0) > 1:
-            others = sorted(text_of(e.get("name")) for e in entries
-                            if normalise_url(e.get("website")) and _site_key(normalise_url(e.get("website")) or "")
-                            == _site_key(site) and e is not entry)
+        sharing = site_names.get(_site_key(site), []) if site else []
+        if site and len(sharing) > 1:
+            others = _some(sharing, text_of(entry.get("name")))
             m.data.pop("website")
             m.data.setdefault("links", []).insert(0, {"url": site, "note": "website listed in the CfA brigade list, "
-                                                      f"shared with {', '.join(others)}"})
-            m.notes.append(f"website {site} recorded as a link (also listed for {', '.join(others)})")
+                                                      f"shared with {others}"})
+            m.notes.append(f"website {site} recorded as a link (also listed for {others})")
         match, how = _match(index, m, site if site and host_count.get(website_host(site), 0) == 1 else None)
         if how == "ambiguous":
             outcomes.append(Outcome(name, "skipped", notes=[f"matches more than one brigade: {', '.join(match)}"]))
@@ -170,6 +172,16 @@ def plan_import(reg: Registry, entries: list[dict[str, Any]]) -> ImportPlan:
     return ImportPlan(outcomes, cs, len(entries))
 
 
+def _some(names: list[str], own: str, limit: int = 5) -> str:
+    """The names (sorted) other than one copy of `own`: 'A, B', or at most `limit` of them
+    and a count: 'A, B, C, D, E and 12 others'."""
+    others = list(names)
+    others.remove(own)
+    if len(others) <= limit:
+        return ", ".join(others)
+    return f"{', '.join(others[:limit])} and {len(others) - limit:,} others"
+
+
 def _match(index: _Index, m: Mapped, site: str | None) -> tuple[list[str], str | None]:
     slug = slugify(m.name.replace("ß", "ss"))
     if slug in index.reg.of("brigade"):
@@ -189,26 +201,32 @@ def _match(index: _Index, m: Mapped, site: str | None) -> tuple[list[str], str |
     return [], None
 
 
+def _suffixed(base: str, suffix: str, limit: int = 63) -> str:
+    """base + suffix within the id length limit, shortening the base (not the suffix), so each
+    suffix gives a different id."""
+    return base[: limit - len(suffix)].rstrip("-") + suffix
+
+
 def _new_id(index: _Index, name: str, notes: list[str]) -> str:
     base = slugify(name.replace("ß", "ss")) or "brigade"
     candidate = base
     if candidate in index.taken:
         owner = index.reg.find(candidate)
         what = f"a {owner.kind}" if owner else "another new brigade"
-        candidate = base if base.endswith("-brigade") else slugify(f"{base}-brigade")
-        n = 2
+        candidate = base if base.endswith("-brigade") else _suffixed(base, "-brigade")
+        n = index.next_suffix.get(base, 2)
         while candidate in index.taken:
-            candidate = slugify(f"{base}-{n}")
+            candidate = _suffixed(base, f"-{n}")
             n += 1
+        index.next_suffix[base] = n
         notes.append(f"id {base} is taken by {what}; created as {candidate}")
     return candidate
 
 
 def _drop_conflicting_names(data: dict[str, Any], index: _Index, record_id: str, notes: list[str]) -> None:
-    others = index.names_of_others(record_id)
     kept = []
     for other in data.get("other_names", []):
-        if normalise_name(other["name"]) in others:
+        if index.used_by_another(other["name"], record_id):
             notes.append(f"former name '{other['name']}' left out (another brigade has that name)")
         else:
             kept.append(other)

@@ -10,6 +10,13 @@ import typer
 
 from .context import load_registry
 
+MAX_SHOWN = 50  # problems listed before the summary line
+
+
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
 group = typer.Typer(help="Bring records in from other datasets.", no_args_is_help=True)
 
 
@@ -26,12 +33,14 @@ def cfa_brigades(
 
     Existing brigades (matched by id, name or website) only gain fields they lack; entries that
     are not brigades (government, partners, projects…) are skipped with a reason. Files are
-    written directly in canonical form; a second run changes nothing.
+    written directly in canonical form; a second run changes nothing. A file with values of
+    the wrong type (a number where a name belongs) imports nothing: every problem is listed
+    and the exit code is 1.
     """
     from .. import output
-    from ..cfa_import import read_entries
+    from ..cfa_import import read_file
     from ..changes import verify
-    from ..errors import UsageError
+    from ..errors import InvalidDataError, UsageError
     from ..importer import apply, plan_import
 
     if not file.is_file():
@@ -40,7 +49,16 @@ def cfa_brigades(
     if reg.unreadable:
         raise UsageError(f"{len(reg.unreadable)} registry file(s) could not be read; run 'peernet validate' "
                          "and fix them before importing")
-    plan = plan_import(reg, read_entries(file))
+    entries, problems = read_file(file)
+    if problems:
+        for problem in problems[:MAX_SHOWN]:
+            output.message(f"peernet: error: {problem.text(file)}")
+        unlisted = f", {len(problems) - MAX_SHOWN:,} of them not listed above" if len(problems) > MAX_SHOWN else ""
+        bad = len({p.entry for p in problems})
+        raise InvalidDataError(f"{_count(len(problems), 'problem', 'problems')} in "
+                               f"{_count(bad, 'entry', 'entries')}{unlisted}; nothing was imported: fix the values "
+                               "(or download a fresh copy of organizations.json) and run the import again", file)
+    plan = plan_import(reg, entries)
     if plan.changes.changes:
         verify(reg, plan.changes, date.today())  # raises before anything is written
     for o in plan.outcomes:
