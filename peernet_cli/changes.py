@@ -15,6 +15,7 @@ from . import yamlio
 from .errors import InvalidDataError, UsageError
 from .findings import Severity
 from .registry import Record, Registry, path_for, render
+from .safetext import inert
 
 SLUG = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
 
@@ -34,6 +35,14 @@ def check_id(record_id: str, what: str = "id") -> str:
         raise UsageError(f"{what} '{record_id}' is not valid: use lowercase letters, digits and single "
                          "hyphens, at most 63 characters (e.g. code-for-boston)")
     return record_id
+
+
+def branch_name(verb: str, record_id: str) -> str:
+    """`peernet/<verb>-<id>`, a valid git branch name whatever the id holds (an existing
+    record's id is its file name, which could be anything): lowercase letters, digits and
+    hyphens after the prefix, at most 100 characters."""
+    tail = re.sub(r"[^a-z0-9-]+", "-", record_id.lower()).strip("-") or "record"
+    return f"peernet/{verb}-{tail}"[:100].rstrip("-")
 
 
 @dataclass(frozen=True)
@@ -75,7 +84,10 @@ class ChangeSet:
         return "".join(out)
 
     def commit_message(self, checked: int) -> str:
-        lines = [self.title, "", *(f"- {s}" for s in self.summary), "",
+        """The commit's message, from which `peernet submit` makes the pull request: the title
+        and summary hold record values, so each line is made inert (one line, no mention,
+        reference or closing keyword GitHub would act on)."""
+        lines = [inert(self.title), "", *(f"- {inert(s)}" for s in self.summary), "",
                  f"Validation: peernet validate found no errors in the {checked} changed file(s)."]
         return "\n".join(lines) + "\n"
 

@@ -9,7 +9,7 @@ import difflib
 from typing import Any
 
 from . import yamlio
-from .changes import ChangeSet, check_id, slugify
+from .changes import ChangeSet, branch_name, check_id, slugify
 from .errors import NameNotFound, UsageError
 from .names import resolve
 from .registry import Record, Registry
@@ -53,7 +53,7 @@ def add_record(reg: Registry, kind: str, fields: dict[str, Any], given_id: str |
     name = str(fields["name"])
     record_id = _new_id(reg, given_id, name)
     data = clean({"id": record_id, **fields})
-    cs = ChangeSet(f"Add {kind}: {name}", f"peernet/add-{kind}-{record_id}")
+    cs = ChangeSet(f"Add {kind}: {name}", branch_name(f"add-{kind}", record_id))
     cs.add_new(reg, kind, data)
     cs.summary.append(f"new {kind} {record_id}: {name}")
     return cs
@@ -67,7 +67,7 @@ def add_partnership(reg: Registry, brigade: str, partner: str, fields: dict[str,
     partner_record, partner_id = _partner(reg, partner, create)
     ship_id = f"{b.id}--{partner_id}"
     cs = ChangeSet(f"Add partnership: {b.name} – {partner_record.name if partner_record else partner}",
-                   f"peernet/add-partnership-{ship_id}"[:100])
+                   branch_name("add-partnership", ship_id))
     if partner_record is None:
         data = clean({"id": partner_id, "name": partner, **(new_partner or {})})
         data.setdefault("classification", "unknown")
@@ -126,7 +126,7 @@ def edit(reg: Registry, record: Record, changes: dict[str, Any], title: str, ver
     if not summary:
         raise UsageError(f"nothing to change in {reg.relpath(record.path)}: the values given are "
                          "already there (pass a field option with a new value; see --help)")
-    cs = ChangeSet(title, f"peernet/{verb}-{record.id}"[:100])
+    cs = ChangeSet(title, branch_name(verb, record.id))
     cs.edit(reg, record, data)
     cs.summary.extend(summary)
     return cs

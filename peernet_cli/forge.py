@@ -10,7 +10,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import urllib.error
 import urllib.parse
@@ -20,8 +19,10 @@ from typing import Any
 
 from . import __version__
 from .errors import UsageError
+from .safetext import inert
 
 DEFAULT_API = "https://api.github.com"
+FOOTER = "Proposed with peernet."
 
 
 class ForgeError(UsageError):
@@ -47,16 +48,16 @@ class Forge:
             **({"Content-Type": "application/json"} if data is not None else {}),
         })
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310 (https or configured)
+            with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                 payload = resp.read()
         except urllib.error.HTTPError as exc:
             raise ForgeError(self._scrub(_http_message(exc, method, url))) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise ForgeError(f"{method} {url} timed out after {self.timeout:g} s; check the network "
                              "or raise PEERNET_HTTP_TIMEOUT") from None
         except urllib.error.URLError as exc:
             reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
+            if isinstance(reason, TimeoutError):
                 raise ForgeError(f"{method} {url} timed out after {self.timeout:g} s; check the network "
                                  "or raise PEERNET_HTTP_TIMEOUT") from None
             raise ForgeError(self._scrub(f"cannot reach {self.api}: {reason}; check the network "
@@ -83,6 +84,21 @@ class Forge:
         pull: dict[str, Any] = self._request("POST", f"/repos/{self.owner}/{self.repo}/pulls",
                                              {"title": title, "head": branch, "base": base, "body": body})
         return pull
+
+
+def pull_request_body(text: str, footer: str = FOOTER) -> str:
+    """A pull request's description that shows `text` (a commit message's body: the change's
+    summary and validation result, record values and all) as text, however it was made: each
+    line inert (safetext.inert: one line, no mention, reference or closing keyword) and all of
+    them in a fenced code block, in which GitHub renders no Markdown or HTML and makes no task
+    list or link; the fence is longer than any run of backticks inside, so nothing closes it
+    early. Then `footer`, which is ours."""
+    lines = [inert(line) for line in text.strip("\n").split("\n")] if text.strip() else []
+    if not lines:
+        return footer
+    longest = max((len(run) for run in re.findall(r"`+", "\n".join(lines))), default=0)
+    fence = "`" * max(3, longest + 1)
+    return "\n".join([f"{fence}text", *lines, fence, "", footer])
 
 
 def _http_message(exc: urllib.error.HTTPError, method: str, url: str) -> str:
@@ -123,7 +139,7 @@ def token_from_environment() -> str | None:
             return os.environ[var]
     if shutil.which("gh"):
         try:
-            done = subprocess.run(["gh", "auth", "token"], capture_output=True, text=True, timeout=20)
+            done = subprocess.run(["gh", "auth", "token"], check=False, capture_output=True, text=True, timeout=20)
         except (OSError, subprocess.TimeoutExpired):
             return None
         token = done.stdout.strip()

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from ..errors import UsageError
-from .context import load_network, load_registry
+from .context import load_network, registry_root
 from .contributing import ask, carry_out, choice, enum_values, location
 from .options import (
     Base,
@@ -95,7 +95,7 @@ def brigades_add(
     """Add a brigade and propose it as a pull request."""
     from ..contribute import add_record, sources
 
-    reg = load_registry(ctx)
+    registry_root(ctx)  # no registry, no questions
     name = ask(name, "--name", "Brigade name")
     status = choice(ask(status, "--status", "Status", enum_values("brigade", "status")), "brigade", "status", "--status")
     source = ask(source, "--source", "Source (URL or document name)")
@@ -106,7 +106,7 @@ def brigades_add(
               "location": location(city, state, country, latitude, longitude), "website": website,
               "topics": topic, "networks": [{"network": n, "role": "member"} for n in network or []],
               "sources": sources(source if isinstance(source, list) else [source], source_note)}
-    carry_out(reg, add_record(reg, "brigade", fields, id_), no_pr, dry_run, remote, base)
+    carry_out(ctx, lambda reg: add_record(reg, "brigade", fields, id_), no_pr, dry_run, remote, base)
 
 
 @group.command("rename")
@@ -118,8 +118,7 @@ def brigades_rename(
     """Rename a brigade (its id stays, so references keep working)."""
     from ..contribute import rename_brigade
 
-    reg = load_registry(ctx)
-    carry_out(reg, rename_brigade(reg, brigade, new_name), no_pr, dry_run, remote, base)
+    carry_out(ctx, lambda reg: rename_brigade(reg, brigade, new_name), no_pr, dry_run, remote, base)
 
 
 @group.command("retire")
@@ -135,5 +134,4 @@ def brigades_retire(
 
     if status not in ("inactive", "dissolved", "merged"):
         raise UsageError(f"--status '{status}' is not one of: inactive, dissolved, merged")
-    reg = load_registry(ctx)
-    carry_out(reg, retire_brigade(reg, brigade, status, successor, date_), no_pr, dry_run, remote, base)
+    carry_out(ctx, lambda reg: retire_brigade(reg, brigade, status, successor, date_), no_pr, dry_run, remote, base)

@@ -13,6 +13,7 @@ from typing import Any
 import typer
 
 from ..errors import UsageError
+from .context import registry_root
 
 
 def enum_values(kind: str, field: str) -> list[str]:
@@ -61,24 +62,25 @@ def location(city: str | None, state: str | None, country: str | None,
     return {"city": city, "state": state, "country": country, "latitude": latitude, "longitude": longitude}
 
 
-def carry_out(reg: Any, cs: Any, no_pr: bool, dry_run: bool, remote: str, base: str | None) -> None:
-    """Check the change set, then print its diff, write it, or commit it on a branch and open
-    its pull request."""
+def carry_out(ctx: typer.Context, build: Callable[[Any], Any], no_pr: bool, dry_run: bool, remote: str,
+              base: str | None) -> None:
+    """Build the change from the registry with `build(registry)`, check it, then print its diff,
+    write it, or commit it on a branch and open its pull request. A change that is carried out
+    is built under the change lock, from the registry as another run may just have left it."""
     from .. import output
-    from ..changes import verify
-    from ..propose import commit_on_branch, submit, write_only
+    from ..propose import commit_on_branch, preview, submit, write_only
 
-    checked = verify(reg, cs, date.today())
+    root = registry_root(ctx)
+    today = date.today()
     if dry_run:
-        output.write(cs.diff(reg))
+        output.write(preview(root, build, today))
         output.message("peernet: dry run; nothing was written")
         return
     if no_pr:
-        outcome = write_only(reg, cs)
-        for path in outcome.written:
-            output.message(f"peernet: wrote {reg.relpath(path)}")
+        for rel in write_only(root, build, today, output.message).written:
+            output.message(f"peernet: wrote {rel}")
         return
-    repo, branch, commit = commit_on_branch(reg, cs, cs.commit_message(checked), remote, base)
+    repo, branch, commit = commit_on_branch(root, build, today, remote, base, output.message)
     output.message(f"peernet: committed {commit[:10]} on branch {branch}; your branch is unchanged")
     url = submit(repo, branch, remote, base)
     output.message(f"peernet: pull request opened for {branch}")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .context import load_network, load_registry, resolve_ids
+from .context import load_network, registry_root, resolve_ids
 from .contributing import ask, carry_out, choice, enum_values, location
 from .options import (
     AsOf,
@@ -87,7 +87,7 @@ def events_add(
     """Add an event and propose it as a pull request."""
     from ..contribute import add_record, sources
 
-    reg = load_registry(ctx)
+    registry_root(ctx)  # no registry, no questions
     name = ask(name, "--name", "Event name")
     type_ = choice(ask(type_, "--type", "Type", enum_values("event", "type")), "event", "type", "--type")
     source = ask(source, "--source", "Source (URL or document name)")
@@ -97,7 +97,7 @@ def events_add(
               "attendance": {"people": attendance},
               "location": location(city, state, country), "organizers": organizer, "participants": participant,
               "topics": topic, "sources": sources(source if isinstance(source, list) else [source], source_note)}
-    carry_out(reg, add_record(reg, "event", fields, id_), no_pr, dry_run, remote, base)
+    carry_out(ctx, lambda reg: add_record(reg, "event", fields, id_), no_pr, dry_run, remote, base)
 
 
 @group.command("export")

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .context import load_network, load_registry, resolve_ids
+from .context import load_network, registry_root, resolve_ids
 from .contributing import ask, carry_out, choice, enum_values, location
 from .options import (
     Base,
@@ -78,7 +78,7 @@ def partners_add(
     """Add a partner organization and propose it as a pull request."""
     from ..contribute import add_record, sources
 
-    reg = load_registry(ctx)
+    registry_root(ctx)  # no registry, no questions
     name = ask(name, "--name", "Organization name")
     classification = choice(ask(classification, "--classification", "Classification", enum_values("partner", "classification")),
                             "partner", "classification", "--classification")
@@ -88,4 +88,4 @@ def partners_add(
               "location": location(city, state, country, latitude, longitude), "division_id": division_id,
               "parent": parent, "topics": topic, "networks": [{"network": n, "role": "member"} for n in network or []],
               "sources": sources(source if isinstance(source, list) else [source], source_note)}
-    carry_out(reg, add_record(reg, "partner", fields, id_), no_pr, dry_run, remote, base)
+    carry_out(ctx, lambda reg: add_record(reg, "partner", fields, id_), no_pr, dry_run, remote, base)

@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from .context import load_network, load_registry, resolve_ids
+from .context import load_network, registry_root, resolve_ids
 from .contributing import ask, carry_out, choice, enum_values
 from .options import (
     Base,
@@ -100,7 +100,7 @@ def partnerships_add(
     """
     from ..contribute import add_partnership, sources
 
-    reg = load_registry(ctx)
+    registry_root(ctx)  # no registry, no questions
     brigade = ask(brigade, "--brigade", "Brigade")
     partner = ask(partner, "--partner", "Partner organization")
     status = choice(ask(status, "--status", "Status", enum_values("partnership", "status")), "partnership", "status", "--status")
@@ -113,8 +113,8 @@ def partnerships_add(
               "sources": sources(source if isinstance(source, list) else [source], source_note)}
     extra = {"classification": choice(partner_classification, "partner", "classification", "--partner-classification"),
              "sources": fields["sources"]}
-    cs = add_partnership(reg, brigade, partner, fields, extra, new_partner)
-    carry_out(reg, cs, no_pr, dry_run, remote, base)
+    carry_out(ctx, lambda reg: add_partnership(reg, brigade, partner, fields, extra, new_partner),
+              no_pr, dry_run, remote, base)
 
 
 @group.command("update")
@@ -132,11 +132,9 @@ def partnerships_update(
     """Edit a partnership, e.g. `--status ended --last-contact 2022-05-01`. Comments in the file are kept."""
     from ..contribute import update_partnership
 
-    reg = load_registry(ctx)
     changes = {"status": choice(status, "partnership", "status", "--status"),
                "kind": choice(kind, "partnership", "kind", "--kind"), "start_date": start_date,
                "end_date": end_date, "last_contact": last_contact, "priorities": priority,
                "relationship_building": built, "introduced_by": introduced_by, "referred_by": referred_by,
                "notes": notes, "topics": topic}
-    cs = update_partnership(reg, brigade, partner, changes)
-    carry_out(reg, cs, no_pr, dry_run, remote, base)
+    carry_out(ctx, lambda reg: update_partnership(reg, brigade, partner, changes), no_pr, dry_run, remote, base)

@@ -16,11 +16,16 @@ def submit(ctx: typer.Context, branch: Annotated[str, typer.Argument(help="The b
     """Push a branch and open its pull request: the retry after a failed push or PR."""
     from .. import output
     from ..propose import submit as run
-    from ..vcs import find_repo
+    from ..safetext import one_line
+    from ..vcs import check_branch, check_remote, find_repo
 
+    # Every value is checked before git sees it: none can be read as an option.
+    check_remote(remote)
+    if base is not None:
+        check_branch(base)
     repo = find_repo(registry_root(ctx))
-    if repo is None or not repo.branch_exists(branch):
-        raise UsageError(f"no local branch '{branch}' here; list them with 'git branch'")
+    if repo is None or branch.startswith("-") or not repo.branch_exists(branch):
+        raise UsageError(f"no local branch '{one_line(branch)}' here; list them with 'git branch'")
     output.write(run(repo, branch, remote, base))
 
 
