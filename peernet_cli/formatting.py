@@ -108,6 +108,11 @@ def _expand(paths: list[Path]) -> list[Path]:
     return out
 
 
-def apply(changes: list[Change]) -> None:
-    for change in changes:
-        yamlio.write_atomic(change.path, change.after)
+def apply(root: Path, changes: list[Change]) -> None:
+    """Write the changes, holding the change lock so no contribution runs meanwhile."""
+    from .propose import change_lock
+
+    with change_lock(root) as lock:
+        lock.step("rewriting", [c.path.relative_to(root).as_posix() for c in changes])
+        for change in changes:
+            yamlio.write_atomic(change.path, change.after)

@@ -320,6 +320,11 @@ def _fill_missing(doc: Any, key: str, new: dict[str, Any], filled: list[str], sk
                 filled.append(f"{key}.{k}")
 
 
-def apply(plan: ImportPlan) -> None:
-    for change in plan.changes.changes:
-        yamlio.write_atomic(change.path, change.after)
+def apply(root: Path, plan: ImportPlan) -> None:
+    """Write the import, holding the change lock so no contribution runs meanwhile."""
+    from .propose import change_lock
+
+    with change_lock(root) as lock:
+        lock.step("rewriting", [c.path.relative_to(root).as_posix() for c in plan.changes.changes])
+        for change in plan.changes.changes:
+            yamlio.write_atomic(change.path, change.after)

@@ -521,3 +521,8 @@ def test_random_hostile_names_through_add_list_show_and_export(
     assert_clean_run(cli("export", "--format", "csv", "--output", str(out), root=root))
     assert read_csv((out / "partners.csv").read_text(encoding="utf-8"))[pid]["name"] == \
         output.spreadsheet_safe(stored)
+
+
+def test_a_csv_listing_with_raw_writes_text_exactly(formula_registry, cli):
+    rows = read_csv(cli("partners", "list", "--format", "csv", "--raw", root=formula_registry.root).stdout)
+    assert all(rows[pid]["name"] == name for pid, name in FORMULAS.items())

@@ -17,6 +17,7 @@ from .options import (
     LimitOpt,
     NoPr,
     Opt,
+    RawOpt,
     Remote,
     SortOpt,
     Source,
@@ -39,30 +40,31 @@ def brigades_list(
     network: Annotated[list[str] | None, multi("Only members of this network id.", "--network")] = None,
     topic: Annotated[list[str] | None, multi("Only brigades with this topic.", "--topic")] = None,
     classification: Annotated[list[str] | None, multi("brigade or regional-network.", "--classification")] = None,
-    fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None, raw: RawOpt = False,
 ) -> None:
     """List brigades, e.g. `peernet brigades list --state NC --status active`."""
     from ..query import BrigadeFilter, list_brigades, sort_rows
 
     net = load_network(ctx)
     rows = list_brigades(net, BrigadeFilter(state or [], status or [], network or [], topic or [], classification or []))
-    render_rows(sort_rows(rows, sort, limit), BRIGADE_COLS, fmt, "no brigades match")
+    render_rows(sort_rows(rows, sort, limit), BRIGADE_COLS, fmt, "no brigades match", raw=raw)
 
 
 @group.command("show")
 def brigades_show(ctx: typer.Context, brigade: Annotated[str, typer.Argument(help="Id, alias, name or city.")],
-                  fmt: FormatOpt = Format.table) -> None:
+                  fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """Show a brigade with its partners (status, kind, priorities), networks and events."""
     from ..names import resolve
     from ..relations import show_brigade
 
     net = load_network(ctx)
-    render_record(show_brigade(net, resolve(net.reg, ["brigade"], brigade)), fmt)
+    render_record(show_brigade(net, resolve(net.reg, ["brigade"], brigade)), fmt, raw=raw)
 
 
 @group.command("related")
 def brigades_related(ctx: typer.Context, brigade: Annotated[str, typer.Argument(help="Id, alias, name or city.")],
-                     fmt: FormatOpt = Format.table, limit: LimitOpt = 10) -> None:
+                     fmt: FormatOpt = Format.table, limit: LimitOpt = 10,
+                     raw: RawOpt = False) -> None:
     """Brigades worth talking to: shared partners, partners of the same kind, shared topics."""
     from ..names import resolve
     from ..relations import related_brigades
@@ -70,7 +72,7 @@ def brigades_related(ctx: typer.Context, brigade: Annotated[str, typer.Argument(
     net = load_network(ctx)
     rows = related_brigades(net, resolve(net.reg, ["brigade"], brigade))
     render_rows(rows[:limit] if limit is not None else rows, ["id", "name", "score", "reasons"], fmt,
-                "no related brigades found")
+                "no related brigades found", raw=raw)
 
 
 @group.command("add")

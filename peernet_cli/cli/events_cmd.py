@@ -18,6 +18,7 @@ from .options import (
     NoPr,
     Opt,
     Output,
+    RawOpt,
     Remote,
     SortOpt,
     Source,
@@ -42,7 +43,7 @@ def events_list(
     participant: Annotated[list[str] | None, multi("Only events this brigade/partner organizes or attends.", "--participant")] = None,
     organizer: Annotated[list[str] | None, multi("Only events organized by this organization.", "--organizer")] = None,
     city: Annotated[list[str] | None, multi("Only events held in this city.", "--city")] = None,
-    fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None, raw: RawOpt = False,
 ) -> None:
     """List events, e.g. `peernet events list --year 2015 --type peer-convening`."""
     from ..query import EventFilter, list_events, sort_rows
@@ -51,18 +52,18 @@ def events_list(
     orgs = ["brigade", "partner", "network"]
     f = EventFilter(year or [], type_ or [], resolve_ids(net, orgs, participant, "organization"),
                     resolve_ids(net, orgs, organizer, "organization"), city or [])
-    render_rows(sort_rows(list_events(net, f), sort, limit), EVENT_COLS, fmt, "no events match")
+    render_rows(sort_rows(list_events(net, f), sort, limit), EVENT_COLS, fmt, "no events match", raw=raw)
 
 
 @group.command("show")
 def events_show(ctx: typer.Context, event: Annotated[str, typer.Argument(help="Event id or name.")],
-                fmt: FormatOpt = Format.table) -> None:
+                fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """Show an event with its organizers and participants."""
     from ..names import resolve
     from ..relations import show_event
 
     net = load_network(ctx)
-    render_record(show_event(net, resolve(net.reg, ["event"], event)), fmt)
+    render_record(show_event(net, resolve(net.reg, ["event"], event)), fmt, raw=raw)
 
 
 @group.command("add")

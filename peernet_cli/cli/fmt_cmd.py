@@ -45,7 +45,7 @@ def fmt(
         if changes:
             raise typer.Exit(int(ExitCode.INVALID_DATA))
         return
-    formatting.apply(changes)
+    formatting.apply(root, changes)
     for change in changes:
         output.message(f"peernet: formatted {rel(change.path)}")
     output.message(f"peernet: {len(changes)} file(s) reformatted")

@@ -75,7 +75,7 @@ def cfa_brigades(
         if diff:
             output.write(diff)
     else:
-        apply(plan)
+        apply(reg.root, plan)
     c = plan.counts
     verb = "would be" if dry_run else "were"
     output.message(f"peernet: {plan.total} entries read: {c['created']} created, {c['updated']} updated, "

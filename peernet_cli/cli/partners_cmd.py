@@ -16,6 +16,7 @@ from .options import (
     LimitOpt,
     NoPr,
     Opt,
+    RawOpt,
     Remote,
     SortOpt,
     Source,
@@ -38,7 +39,7 @@ def partners_list(
     status: Annotated[list[str] | None, multi("Only partners with a partnership in this status.", "--status")] = None,
     kind: Annotated[list[str] | None, multi("Only partnerships of this kind.", "--kind")] = None,
     topic: Annotated[list[str] | None, multi("Only partners with this topic (food matches food-security).", "--topic")] = None,
-    fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None, raw: RawOpt = False,
 ) -> None:
     """List partners, e.g. `peernet partners list --brigade boston --status active`."""
     from ..query import PartnershipFilter, list_partners, sort_rows
@@ -46,18 +47,18 @@ def partners_list(
     net = load_network(ctx)
     f = PartnershipFilter(brigade=resolve_ids(net, ["brigade"], brigade, "brigade"), status=status or [],
                           kind=kind or [], classification=classification or [], topic=topic or [])
-    render_rows(sort_rows(list_partners(net, f), sort, limit), PARTNER_COLS, fmt, "no partners match")
+    render_rows(sort_rows(list_partners(net, f), sort, limit), PARTNER_COLS, fmt, "no partners match", raw=raw)
 
 
 @group.command("show")
 def partners_show(ctx: typer.Context, partner: Annotated[str, typer.Argument(help="Id, name or other name.")],
-                  fmt: FormatOpt = Format.table) -> None:
+                  fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """Show a partner with every brigade it works with."""
     from ..names import resolve
     from ..relations import show_partner
 
     net = load_network(ctx)
-    render_record(show_partner(net, resolve(net.reg, ["partner"], partner)), fmt)
+    render_record(show_partner(net, resolve(net.reg, ["partner"], partner)), fmt, raw=raw)
 
 
 @group.command("add")

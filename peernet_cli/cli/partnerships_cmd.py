@@ -16,6 +16,7 @@ from .options import (
     LimitOpt,
     NoPr,
     Opt,
+    RawOpt,
     Remote,
     SortOpt,
     Source,
@@ -39,7 +40,7 @@ def partnerships_list(
     kind: Annotated[list[str] | None, multi("project-partnership, partner-support, service-learning…", "--kind")] = None,
     classification: Annotated[list[str] | None, multi("Only partners of this classification.", "--classification", "-c")] = None,
     topic: Annotated[list[str] | None, multi("Only partnerships with this topic.", "--topic")] = None,
-    fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None,
+    fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None, raw: RawOpt = False,
 ) -> None:
     """List partnerships, e.g. `peernet partnerships list --status prospective`."""
     from ..query import PartnershipFilter, list_partnerships, sort_rows
@@ -48,13 +49,13 @@ def partnerships_list(
     f = PartnershipFilter(brigade=resolve_ids(net, ["brigade"], brigade, "brigade"),
                           partner=resolve_ids(net, ["partner", "brigade"], partner, "partner"),
                           status=status or [], kind=kind or [], classification=classification or [], topic=topic or [])
-    render_rows(sort_rows(list_partnerships(net, f), sort, limit), SHIP_COLS, fmt, "no partnerships match")
+    render_rows(sort_rows(list_partnerships(net, f), sort, limit), SHIP_COLS, fmt, "no partnerships match", raw=raw)
 
 
 @group.command("show")
 def partnerships_show(ctx: typer.Context, brigade: Annotated[str, typer.Argument(help="Brigade (or a partnership id).")],
                       partner: Annotated[str | None, typer.Argument(help="Partner.")] = None,
-                      fmt: FormatOpt = Format.table) -> None:
+                      fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """Show one partnership: `peernet partnerships show boston gmnc`."""
     from ..errors import NameNotFound
     from ..names import resolve
@@ -71,7 +72,7 @@ def partnerships_show(ctx: typer.Context, brigade: Annotated[str, typer.Argument
         record = net.reg.find(f"{b.id}--{p.id}", ["partnership"])
         if record is None:
             raise NameNotFound(f"{b.name} has no recorded partnership with {p.name}")
-    render_record(show_partnership(net, record), fmt)
+    render_record(show_partnership(net, record), fmt, raw=raw)
 
 
 @group.command("add")

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from .context import load_network
-from .options import AsOf, Output, as_of_date, one_of
+from .options import AsOf, Output, RawOpt, as_of_date, one_of
 from .render import emit_report_rows, emit_text
 
 group = typer.Typer(help="Reports on the network: summary, brigade profiles, follow-ups, the map, events.",
@@ -54,7 +54,7 @@ def brigade_cmd(ctx: typer.Context, brigade: Annotated[str, typer.Argument(help=
 def followups_cmd(ctx: typer.Context, days: Annotated[int, typer.Option(min=0, help="Older than this many days counts as overdue.")] = 180,
                   brigade: Annotated[list[str] | None, typer.Option("--brigade", "-b", help="Only this brigade. Repeatable.")] = None,
                   as_of: AsOf = None, fmt: Annotated[str, typer.Option("--format", "-f", help="table, md, json or csv.")] = "table",
-                  output: Output = None) -> None:
+                  output: Output = None, raw: RawOpt = False) -> None:
     """Open partnerships with no contact in --days days (or none recorded), oldest first."""
     from ..names import resolve
     from ..report import followups, followups_md
@@ -68,7 +68,7 @@ def followups_cmd(ctx: typer.Context, days: Annotated[int, typer.Option(min=0, h
         emit_text(followups_md(rows, day, days), output)
     else:
         emit_report_rows(rows, ["brigade", "partner", "partner_name", "status", "last_contact", "days_since_contact"],
-                         fmt, output)
+                         fmt, output, raw)
 
 
 @group.command("map")
@@ -95,13 +95,13 @@ def map_cmd(ctx: typer.Context,
 @group.command("events")
 def events_cmd(ctx: typer.Context, upcoming: Annotated[int | None, typer.Option(min=0, help="Only events starting within this many days.")] = None,
                as_of: AsOf = None, fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
-               output: Output = None) -> None:
+               output: Output = None, raw: RawOpt = False) -> None:
     """Events in date order (the network's timeline)."""
     from ..report import events_report
 
     rows = events_report(load_network(ctx), as_of_date(as_of), upcoming)
     emit_report_rows(rows, ["id", "name", "type", "start_date", "date_note", "where"],
-                     one_of(fmt, ("table", "json", "csv")), output)
+                     one_of(fmt, ("table", "json", "csv")), output, raw)
 
 
 @group.command("html")

@@ -7,20 +7,21 @@ from typing import Annotated
 import typer
 
 from .context import load_network
-from .options import Format, FormatOpt, LimitOpt, multi
+from .options import Format, FormatOpt, LimitOpt, RawOpt, multi
 from .render import render_rows
 
 
 def search(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Words to look for.")],
            kind: Annotated[list[str] | None, multi("Only records of this kind (brigade, partner…).", "--kind")] = None,
-           fmt: FormatOpt = Format.table, limit: LimitOpt = 20) -> None:
+           fmt: FormatOpt = Format.table, limit: LimitOpt = 20,
+           raw: RawOpt = False) -> None:
     """Search names, descriptions, priorities, notes and topics; best matches first."""
     from ..search import search as run
 
     net = load_network(ctx)
     hits = run(net.reg, text, kind or None)
     render_rows(hits[:limit] if limit is not None else hits, ["kind", "id", "name", "score", "matched"], fmt,
-                f"nothing matches '{text}'")
+                f"nothing matches '{text}'", raw=raw)
 
 
 command = search  # registered as `peernet search` by app.py
