@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-from conftest import BASE_RECORDS
+from factories import BASE_RECORDS
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from safety_helpers import (
@@ -297,7 +297,7 @@ def test_identical_proposals_at_the_same_moment_open_one_pull_request(
 
 @pytest.mark.parametrize("trial", range(RACE_TRIALS))
 def test_identical_adds_outside_a_git_checkout_write_once(registry: Any, tmp_path: Path, trial: int) -> None:
-    from conftest import peernet_env
+    from factories import peernet_env
 
     results = race([[*CITY_OF_BOSTON, "--no-pr"]] * 2, registry.root, peernet_env("http://127.0.0.1:9"),
                    tmp_path / "race")
@@ -500,7 +500,7 @@ def test_an_index_lock_of_someone_elses_git_is_reported_too(checkout: Checkout, 
 
 def test_files_an_interrupted_write_left_are_staged_by_the_next_run(checkout: Checkout, peernet: Run) -> None:
     """The run was killed after writing the partner, before the partnership and the staging."""
-    from conftest import RegistryBuilder
+    from factories import RegistryBuilder
 
     RegistryBuilder(checkout.root).add("partner", partner_data())
     (checkout.root / ".git/peernet.lock").write_text(f"pid 4242\nstep writing\nfile {PARTNER}\nfile {PARTNERSHIP}\n")
@@ -564,7 +564,7 @@ def test_a_new_record_someone_else_already_merged_is_refused(
 
     other = tmp_path / "other"
     git("clone", "-q", str(checkout.bare), str(other))
-    from conftest import RegistryBuilder
+    from factories import RegistryBuilder
 
     RegistryBuilder(other).add("partner", {"id": "wake-county", "name": "Wake County",
                                            "classification": "county-government",
@@ -665,7 +665,7 @@ PROFILE = settings.get_profile(_LOADED if _LOADED.startswith("security") else "s
 
 @pytest.fixture(scope="module")
 def small_registry(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from conftest import RegistryBuilder
+    from factories import RegistryBuilder
 
     builder = RegistryBuilder(tmp_path_factory.mktemp("names") / "reg")
     for kind, data in BASE_RECORDS:
