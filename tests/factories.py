@@ -10,8 +10,9 @@ from typing import Any
 
 from forge_server import GIT_ENV
 
-from peernet_cli import yamlio
-from peernet_cli.registry import path_for, render
+from peernet_cli.registry import yamlio
+from peernet_cli.registry.canonical import canonical_text as render
+from peernet_cli.registry.loader import path_for
 
 SEED = "001_6fd433e7a95ecce0.txt"
 SOURCE = [{"document": SEED}]

@@ -26,7 +26,9 @@ KILL_TRIALS = 80 if STRESS else 5
 _RACER = r"""
 import os, sys, time
 from peernet_cli.cli import app, brigades_cmd, partners_cmd, partnerships_cmd
-from peernet_cli import propose, validate, vcs
+from peernet_cli.change import propose
+from peernet_cli.check import validate
+from peernet_cli.registry import git as vcs
 ready, go = sys.argv[1], sys.argv[2]
 open(ready, "w").close()
 while not os.path.exists(go):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from peernet_cli.yamlio import parse_text
+from peernet_cli.registry.yamlio import parse_text
 
 
 def read(path):

@@ -51,13 +51,13 @@ from safety_helpers import (
 )
 from typer.testing import CliRunner
 
-from peernet_cli.changes import branch_name
-from peernet_cli.contribute import add_partnership
+from peernet_cli.change.changeset import branch_name
+from peernet_cli.change.forge import pull_request_body
+from peernet_cli.change.records import add_partnership
 from peernet_cli.errors import PeernetError
-from peernet_cli.forge import pull_request_body
-from peernet_cli.registry import load
+from peernet_cli.registry.git import check_branch, check_remote
+from peernet_cli.registry.loader import load
 from peernet_cli.safetext import WORD_JOINER, inert
-from peernet_cli.vcs import check_branch, check_remote
 
 if TYPE_CHECKING:
     from conftest import Checkout

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from peernet_cli import dashboard, graph
-from peernet_cli.query import Network
-from peernet_cli.registry import load
+from peernet_cli.publish import dashboard, graph
+from peernet_cli.query.listings import Network
+from peernet_cli.registry.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 AS_OF = "2026-01-01"

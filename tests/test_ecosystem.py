@@ -18,9 +18,9 @@ from typing import Any
 
 import pytest
 
-from peernet_cli import yamlio
-from peernet_cli.scaffold import render_template, template_files
-from peernet_cli.schemas import KINDS, enum_values
+from peernet_cli.publish.scaffold import render_template, template_files
+from peernet_cli.registry import yamlio
+from peernet_cli.registry.schemas import KINDS, enum_values
 
 ROOT = Path(__file__).resolve().parent.parent
 WORKFLOW = ROOT / ".github/workflows/validate.yml"
@@ -251,14 +251,14 @@ def test_contributing_example_and_command_work(cli, registry):
                              "sources": [{"url": "https://example.org/"}]})
     registry.add("partner", {"id": "example-county-library", "name": "Example County Library",
                              "classification": "county-government", "sources": [{"url": "https://example.org/"}]})
-    example = re.search(r"```yaml\n(.*?)```", CONTRIBUTING, re.S).group(1)
+    example = re.search(r"```yaml\n(.*?)```", CONTRIBUTING, re.DOTALL).group(1)
     data = load_yaml(example)
     registry.write(f"registry/partnerships/{data['id']}.yaml", example)
     result = cli("validate", "--as-of", "2026-01-01", root=registry.root)
     assert result.exit_code == 0 and "0 warning(s)" in result.stderr, result.output
     (registry.root / f"registry/partnerships/{data['id']}.yaml").unlink()
     joined = CONTRIBUTING.replace("\\\n", " ")  # shell line continuations
-    argv = shlex.split(re.search(r"^peernet partnerships add .*$", joined, re.M).group(0))
+    argv = shlex.split(re.search(r"^peernet partnerships add .*$", joined, re.MULTILINE).group(0))
     result = cli(*argv[1:], "--no-pr", root=registry.root)
     assert result.exit_code == 0, result.output
     assert (registry.root / "registry/partnerships/code-for-example--example-county-library.yaml").is_file()

@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from peernet_cli.export import columns
-from peernet_cli.registry import load
-from peernet_cli.schemas import KINDS
-from peernet_cli.validate import validate
+from peernet_cli.check.validate import validate
+from peernet_cli.publish.tables import columns
+from peernet_cli.registry.loader import load
+from peernet_cli.registry.schemas import KINDS
 
 ROOT = Path(__file__).resolve().parent.parent
 SRC = {"document": "001_6fd433e7a95ecce0.txt", "url": "https://example.org/post", "title": "A post",

@@ -7,9 +7,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from peernet_cli.formatting import format_text
-from peernet_cli.registry import render
-from peernet_cli.yamlio import dump, parse_text
+from peernet_cli.change.reformat import format_text
+from peernet_cli.registry.canonical import canonical_text as render
+from peernet_cli.registry.yamlio import dump, parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -24,9 +24,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peernet_cli import yamlio, yamlsafe
+from peernet_cli.check.validate import has_email, has_phone
 from peernet_cli.errors import UsageError
-from peernet_cli.validate import has_email, has_phone
+from peernet_cli.registry import yamlio, yamlsafe
 
 MEMORY_CAP = 512 * 2**20  # a normal run peaks near 60 MB of address space
 

@@ -12,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from peernet_cli import yamlio
-from peernet_cli.cfa_import import map_entry, read_entries
-from peernet_cli.importer import DOCUMENT, plan_import
-from peernet_cli.registry import load
-from peernet_cli.validate import validate
+from peernet_cli.check.validate import validate
+from peernet_cli.imports.cfa import DOCUMENT, plan_import
+from peernet_cli.imports.cfa_mapping import map_entry, read_entries
+from peernet_cli.registry import yamlio
+from peernet_cli.registry.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "cfa" / "organizations.json"

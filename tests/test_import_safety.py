@@ -20,11 +20,11 @@ from typing import Any
 
 import pytest
 
-from peernet_cli import cfa_import
-from peernet_cli.cfa_import import MAX_DEPTH, MAX_ENTRIES, MAX_FILE_BYTES, read_entries, read_file
 from peernet_cli.errors import InvalidDataError
-from peernet_cli.importer import plan_import
-from peernet_cli.registry import load
+from peernet_cli.imports import cfa_mapping as cfa_import
+from peernet_cli.imports.cfa import plan_import
+from peernet_cli.imports.cfa_mapping import MAX_DEPTH, MAX_ENTRIES, MAX_FILE_BYTES, read_entries, read_file
+from peernet_cli.registry.loader import load
 
 MEMORY_CAP = 512 * 1024 * 1024
 

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from forge_server import git
 
-from peernet_cli.index import SETTLE_ENV, Index, cache_dir, fingerprint
-from peernet_cli.registry import Registry, load
-from peernet_cli.sources import GitRevision
+from peernet_cli.registry.index import SETTLE_ENV, Index, cache_dir, fingerprint
+from peernet_cli.registry.loader import Registry, load
+from peernet_cli.registry.sources import GitRevision
 
 ROOT = Path(__file__).resolve().parent.parent
 BOSTON = "registry/brigades/code-for-boston.yaml"
@@ -178,7 +178,7 @@ def test_a_locked_index_is_bypassed_not_waited_on_for_ever(registry) -> None:
 def test_processes_loading_at_once_agree_and_leave_a_sound_index(registry) -> None:
     """Eight processes start together on an empty index, each loading the registry while another
     one edits a record: every result is the registry as it was or as it became, never torn."""
-    script = ("import json, sys; from pathlib import Path; from peernet_cli.registry import load; "
+    script = ("import json, sys; from pathlib import Path; from peernet_cli.registry.loader import load; "
               "reg = load(Path(sys.argv[1])); print(json.dumps(reg.of('brigade')['code-for-boston'].get('status')))")
     env = {**os.environ}
     procs = [subprocess.Popen([sys.executable, "-c", script, str(registry.root)], stdout=subprocess.PIPE, env=env)

@@ -10,10 +10,10 @@ import sys
 import zipfile
 from pathlib import Path
 
-from peernet_cli import yamlio
-from peernet_cli.scaffold import default_spec, template_files
-from peernet_cli.schemadocs import render_markdown
-from peernet_cli.schemas import KINDS, schema_dir
+from peernet_cli.publish.scaffold import default_spec, template_files
+from peernet_cli.publish.schemadocs import render_markdown
+from peernet_cli.registry import yamlio
+from peernet_cli.registry.schemas import KINDS, schema_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 

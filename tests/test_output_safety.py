@@ -30,8 +30,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from peernet_cli import output
-from peernet_cli.schemas import is_valid_quickly, validator
+from peernet_cli.cli import output
+from peernet_cli.registry.schemas import is_valid_quickly, validator
 
 Cli = Callable[..., Any]
 

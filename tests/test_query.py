@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from peernet_cli import yamlio
+from peernet_cli.registry import yamlio
 
 SRC = [{"document": "001_6fd433e7a95ecce0.txt"}]
 

@@ -133,7 +133,7 @@ def test_map_svg_and_png_are_deterministic(cli, net, tmp_path):
 
 
 def test_bundled_registry_map_has_a_node_per_brigade_and_partner(cli):
-    from peernet_cli.registry import load
+    from peernet_cli.registry.loader import load
 
     reg = load(ROOT)
     data = json.loads(cli("report", "map", "--format", "json", root=ROOT).stdout)

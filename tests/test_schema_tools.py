@@ -19,8 +19,8 @@ import pytest
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
-from peernet_cli import yamlio
-from peernet_cli.schemas import KINDS, Kind
+from peernet_cli.registry import yamlio
+from peernet_cli.registry.schemas import KINDS, Kind
 
 ROOT = Path(__file__).resolve().parent.parent
 SCHEMAS = ROOT / "schemas"

@@ -8,8 +8,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from peernet_cli.schemadocs import fields, render_markdown
-from peernet_cli.schemas import KINDS, enum_values, schema_dir
+from peernet_cli.publish.schemadocs import fields, render_markdown
+from peernet_cli.registry.schemas import KINDS, enum_values, schema_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 FIELDS_MD = ROOT / "docs" / "fields.md"
@@ -40,7 +40,7 @@ def _property_names(node: Any) -> set[str]:
 
 def test_every_schema_property_appears_in_the_reference():
     text = render_markdown()
-    documented = set(re.findall(r"^\| `([^`]+)` \|", text, re.M))
+    documented = set(re.findall(r"^\| `([^`]+)` \|", text, re.MULTILINE))
     leaves = {path.rsplit(".", 1)[-1] for path in documented}
     for schema_file in sorted(schema_dir().glob("*.schema.json")):
         names = _property_names(json.loads(schema_file.read_text(encoding="utf-8")))

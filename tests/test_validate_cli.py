@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from peernet_cli.registry import ENV_VAR
+from peernet_cli.registry.loader import ENV_VAR
 
 MODELINE = "# yaml-language-server: $schema=../../schemas/partner.schema.json\n"
 BAD_STATUS = (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from peernet_cli.schemas import KIND_BY_FOLDER, load_schema
+from peernet_cli.registry.schemas import KIND_BY_FOLDER, load_schema
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"
@@ -174,7 +174,7 @@ def test_the_good_files_use_every_top_level_field(folder):
     """So a field the validator mishandles cannot hide behind a fixture that omits it."""
     kind = KIND_BY_FOLDER[folder]
     fields = set(load_schema(kind.schema_file)["properties"])
-    from peernet_cli import yamlio
+    from peernet_cli.registry import yamlio
 
     [path] = sorted((VALID / folder).glob("*.yaml"))
     data, error = yamlio.parse_text(path.read_text(encoding="utf-8"))

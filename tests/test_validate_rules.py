@@ -299,9 +299,9 @@ def test_the_quick_schema_check_never_accepts_what_jsonschema_rejects():
     valid fixture and bundled record the two must agree that a record is valid."""
     from pathlib import Path
 
-    from peernet_cli.registry import load
-    from peernet_cli.schemas import KIND_BY_FOLDER, is_valid_quickly, validator
-    from peernet_cli.yamlio import parse
+    from peernet_cli.registry.loader import load
+    from peernet_cli.registry.schemas import KIND_BY_FOLDER, is_valid_quickly, validator
+    from peernet_cli.registry.yamlio import parse
 
     here = Path(__file__).resolve().parent
     samples = []
@@ -324,8 +324,8 @@ def test_the_quick_check_agrees_with_jsonschema_on_mutated_records():
     from hypothesis import given, settings
     from hypothesis import strategies as st
 
-    from peernet_cli.schemas import KIND_BY_FOLDER, load_schema, is_valid_quickly, validator
-    from peernet_cli.yamlio import parse
+    from peernet_cli.registry.schemas import KIND_BY_FOLDER, is_valid_quickly, load_schema, validator
+    from peernet_cli.registry.yamlio import parse
 
     here = Path(__file__).resolve().parent
     bases = [(KIND_BY_FOLDER[p.parent.name].name, parse(p).data)

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from peernet_cli import yamlio
-from peernet_cli.formatting import format_text
+from peernet_cli.change.reformat import format_text
+from peernet_cli.registry import yamlio
 
 ROOT = Path(__file__).resolve().parent.parent
 BUNDLED = sorted((ROOT / "registry").rglob("*.yaml"))

@@ -20,8 +20,8 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from .. import __version__
-from ..errors import PeernetError
+from peernet_cli import __version__
+from peernet_cli.errors import PeernetError
 
 # Every top-level command and the module of peernet_cli.cli that provides it, in registration
 # order (`peernet --help` lists the plain commands first, then the groups, each in this order).
@@ -51,7 +51,7 @@ class PeernetGroup(TyperGroup):
         try:
             return super().invoke(ctx)
         except PeernetError as exc:
-            from ..output import ci_safe, message
+            from peernet_cli.cli.output import ci_safe, message
 
             if (ctx.obj or {}).get("traceback"):
                 import traceback
@@ -79,7 +79,7 @@ def root(
     version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")] = False,
 ) -> None:
     """peernet: the civic-tech partnership registry."""
-    from ..output import set_color
+    from peernet_cli.cli.output import set_color
 
     if color not in ("auto", "always", "never"):
         raise typer.BadParameter("choose auto, always or never", param_hint="--color")

@@ -6,10 +6,9 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
-from .context import load_network, registry_root
-from .contributing import ask, carry_out, choice, enum_values, location
-from .options import (
+from peernet_cli.cli.context import load_network, registry_root
+from peernet_cli.cli.contributing import ask, carry_out, choice, enum_values, location
+from peernet_cli.cli.options import (
     Base,
     DryRun,
     Format,
@@ -25,7 +24,8 @@ from .options import (
     Topic,
     multi,
 )
-from .render import render_record, render_rows
+from peernet_cli.cli.render import render_record, render_rows
+from peernet_cli.errors import UsageError
 
 group = typer.Typer(help="Brigades and regional networks of brigades.", no_args_is_help=True)
 
@@ -43,7 +43,7 @@ def brigades_list(
     fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None, raw: RawOpt = False,
 ) -> None:
     """List brigades, e.g. `peernet brigades list --state NC --status active`."""
-    from ..query import BrigadeFilter, list_brigades, sort_rows
+    from peernet_cli.query.listings import BrigadeFilter, list_brigades, sort_rows
 
     net = load_network(ctx)
     rows = list_brigades(net, BrigadeFilter(state or [], status or [], network or [], topic or [], classification or []))
@@ -54,8 +54,8 @@ def brigades_list(
 def brigades_show(ctx: typer.Context, brigade: Annotated[str, typer.Argument(help="Id, alias, name or city.")],
                   fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """Show a brigade with its partners (status, kind, priorities), networks and events."""
-    from ..names import resolve
-    from ..relations import show_brigade
+    from peernet_cli.query.relations import show_brigade
+    from peernet_cli.registry.names import resolve
 
     net = load_network(ctx)
     render_record(show_brigade(net, resolve(net.reg, ["brigade"], brigade)), fmt, raw=raw)
@@ -66,8 +66,8 @@ def brigades_related(ctx: typer.Context, brigade: Annotated[str, typer.Argument(
                      fmt: FormatOpt = Format.table, limit: LimitOpt = 10,
                      raw: RawOpt = False) -> None:
     """Brigades worth talking to: shared partners, partners of the same kind, shared topics."""
-    from ..names import resolve
-    from ..relations import related_brigades
+    from peernet_cli.query.relations import related_brigades
+    from peernet_cli.registry.names import resolve
 
     net = load_network(ctx)
     rows = related_brigades(net, resolve(net.reg, ["brigade"], brigade))
@@ -95,7 +95,7 @@ def brigades_add(
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Add a brigade and propose it as a pull request."""
-    from ..contribute import add_record, sources
+    from peernet_cli.change.records import add_record, sources
 
     registry_root(ctx)  # no registry, no questions
     name = ask(name, "--name", "Brigade name")
@@ -118,7 +118,7 @@ def brigades_rename(
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Rename a brigade (its id stays, so references keep working)."""
-    from ..contribute import rename_brigade
+    from peernet_cli.change.records import rename_brigade
 
     carry_out(ctx, lambda reg: rename_brigade(reg, brigade, new_name), no_pr, dry_run, remote, base)
 
@@ -132,7 +132,7 @@ def brigades_retire(
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Mark a brigade inactive, dissolved, or merged into a successor."""
-    from ..contribute import retire_brigade
+    from peernet_cli.change.records import retire_brigade
 
     if status not in ("inactive", "dissolved", "merged"):
         raise UsageError(f"--status '{status}' is not one of: inactive, dissolved, merged")

@@ -14,7 +14,7 @@ import typer
 
 def registry_root(ctx: typer.Context) -> Path:
     """The registry root for this invocation (see registry.find_root)."""
-    from ..registry import find_root
+    from peernet_cli.registry.loader import find_root
 
     obj = ctx.find_root().obj or {}
     return find_root(obj.get("registry"))
@@ -22,7 +22,7 @@ def registry_root(ctx: typer.Context) -> Path:
 
 def load_registry(ctx: typer.Context) -> Any:
     """The registry, loaded as it is; the caller decides what unreadable files mean."""
-    from ..registry import load
+    from peernet_cli.registry.loader import load
 
     return load(registry_root(ctx))
 
@@ -30,8 +30,8 @@ def load_registry(ctx: typer.Context) -> Any:
 def load_network(ctx: typer.Context) -> Any:
     """Load the registry once for a query command; unreadable files are a warning here
     (validate is where they are errors)."""
-    from .. import output
-    from ..query import Network
+    from peernet_cli.cli import output
+    from peernet_cli.query.listings import Network
 
     reg = load_registry(ctx)
     bad = len(reg.unreadable) + len(reg.stray)
@@ -43,6 +43,6 @@ def load_network(ctx: typer.Context) -> Any:
 
 def resolve_ids(net: Any, kinds: list[str], names: list[str] | None, label: str) -> list[str]:
     """The ids of the records the given names (ids, aliases, names…) stand for."""
-    from ..names import resolve
+    from peernet_cli.registry.names import resolve
 
     return [resolve(net.reg, kinds, n, label).id for n in names or []]

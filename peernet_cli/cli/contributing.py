@@ -12,12 +12,12 @@ from typing import Any
 
 import typer
 
-from ..errors import UsageError
-from .context import registry_root
+from peernet_cli.cli.context import registry_root
+from peernet_cli.errors import UsageError
 
 
 def enum_values(kind: str, field: str) -> list[str]:
-    from ..schemas import enum_values as values
+    from peernet_cli.registry.schemas import enum_values as values
 
     return values(kind, field)
 
@@ -67,8 +67,8 @@ def carry_out(ctx: typer.Context, build: Callable[[Any], Any], no_pr: bool, dry_
     """Build the change from the registry with `build(registry)`, check it, then print its diff,
     write it, or commit it on a branch and open its pull request. A change that is carried out
     is built under the change lock, from the registry as another run may just have left it."""
-    from .. import output
-    from ..propose import commit_on_branch, preview, submit, write_only
+    from peernet_cli.change.propose import commit_on_branch, preview, submit, write_only
+    from peernet_cli.cli import output
 
     root = registry_root(ctx)
     today = date.today()

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .context import load_network, registry_root, resolve_ids
-from .contributing import ask, carry_out, choice, enum_values, location
-from .options import (
+from peernet_cli.cli.context import load_network, registry_root, resolve_ids
+from peernet_cli.cli.contributing import ask, carry_out, choice, enum_values, location
+from peernet_cli.cli.options import (
     AsOf,
     Base,
     DryRun,
@@ -28,7 +28,7 @@ from .options import (
     multi,
     one_of,
 )
-from .render import emit_text, render_record, render_rows
+from peernet_cli.cli.render import emit_text, render_record, render_rows
 
 group = typer.Typer(help="Convenings, webinars, summits and other events.", no_args_is_help=True)
 
@@ -46,7 +46,7 @@ def events_list(
     fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None, raw: RawOpt = False,
 ) -> None:
     """List events, e.g. `peernet events list --year 2015 --type peer-convening`."""
-    from ..query import EventFilter, list_events, sort_rows
+    from peernet_cli.query.listings import EventFilter, list_events, sort_rows
 
     net = load_network(ctx)
     orgs = ["brigade", "partner", "network"]
@@ -59,8 +59,8 @@ def events_list(
 def events_show(ctx: typer.Context, event: Annotated[str, typer.Argument(help="Event id or name.")],
                 fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """Show an event with its organizers and participants."""
-    from ..names import resolve
-    from ..relations import show_event
+    from peernet_cli.query.relations import show_event
+    from peernet_cli.registry.names import resolve
 
     net = load_network(ctx)
     render_record(show_event(net, resolve(net.reg, ["event"], event)), fmt, raw=raw)
@@ -86,7 +86,7 @@ def events_add(
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Add an event and propose it as a pull request."""
-    from ..contribute import add_record, sources
+    from peernet_cli.change.records import add_record, sources
 
     registry_root(ctx)  # no registry, no questions
     name = ask(name, "--name", "Event name")
@@ -105,8 +105,8 @@ def events_add(
 def events_export(ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", "-f", help="ics (iCalendar).")] = "ics",
                   as_of: AsOf = None, output: Output = None) -> None:
     """Export events as an iCalendar feed (RFC 5545) to subscribe to."""
-    from .. import output as out
-    from ..ics import to_ics
+    from peernet_cli.cli import output as out
+    from peernet_cli.publish.ics import to_ics
 
     one_of(fmt, ("ics",))
     text, skipped = to_ics(load_network(ctx).reg, as_of_date(as_of))

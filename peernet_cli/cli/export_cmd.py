@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from .context import load_registry
-from .options import RawOpt
+from peernet_cli.cli.context import load_registry
+from peernet_cli.cli.options import RawOpt
 
 
 class ExportFormat(str, Enum):
@@ -34,10 +34,10 @@ def export(
     columns. SQLite adds an organizations table, foreign keys and link tables for Datasette.
     CSV text starting with = + - @ (a spreadsheet formula) gets a leading ' unless --raw.
     """
-    from .. import output as out
-    from ..errors import UsageError
-    from ..export import export as run
-    from ..export import iter_counts, non_finite, to_json
+    from peernet_cli.cli import output as out
+    from peernet_cli.errors import UsageError
+    from peernet_cli.publish.export import export as run
+    from peernet_cli.publish.export import iter_counts, non_finite, to_json
 
     reg = load_registry(ctx)
     bad = len(reg.unreadable)

@@ -7,8 +7,8 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ExitCode
-from .context import registry_root
+from peernet_cli.cli.context import registry_root
+from peernet_cli.errors import ExitCode
 
 
 def fmt(
@@ -20,9 +20,10 @@ def fmt(
 
     Comments are kept. Files that are not valid YAML are left alone (see peernet validate).
     """
-    from .. import formatting, output
-    from ..errors import UsageError
-    from ..registry import Registry
+    from peernet_cli.change import reformat as formatting
+    from peernet_cli.cli import output
+    from peernet_cli.errors import UsageError
+    from peernet_cli.registry.loader import Registry
 
     root = registry_root(ctx)
     for path in paths or []:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from .context import load_registry
+from peernet_cli.cli.context import load_registry
 
 MAX_SHOWN = 50  # problems listed before the summary line
 
@@ -37,11 +37,11 @@ def cfa_brigades(
     the wrong type (a number where a name belongs) imports nothing: every problem is listed
     and the exit code is 1.
     """
-    from .. import output
-    from ..cfa_import import read_file
-    from ..changes import verify
-    from ..errors import InvalidDataError, UsageError
-    from ..importer import apply, plan_import
+    from peernet_cli.change.changeset import verify
+    from peernet_cli.cli import output
+    from peernet_cli.errors import InvalidDataError, UsageError
+    from peernet_cli.imports.cfa import apply, plan_import
+    from peernet_cli.imports.cfa_mapping import read_file
 
     if not file.is_file():
         raise UsageError("no such file; give the path of organizations.json", file)

@@ -22,8 +22,8 @@ def init(
     """
     import shlex
 
-    from .. import output
-    from ..scaffold import scaffold
+    from peernet_cli.cli import output
+    from peernet_cli.publish.scaffold import scaffold
 
     created = scaffold(folder, name=name, peernet_spec=peernet_spec, force=force)
     output.message(f"peernet: created {len(created)} file(s) in {folder}")

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 import typer
 
-from ..errors import UsageError
+from peernet_cli.errors import UsageError
 
 # --- listings ----------------------------------------------------------------------------
 

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .context import load_network, registry_root, resolve_ids
-from .contributing import ask, carry_out, choice, enum_values, location
-from .options import (
+from peernet_cli.cli.context import load_network, registry_root, resolve_ids
+from peernet_cli.cli.contributing import ask, carry_out, choice, enum_values, location
+from peernet_cli.cli.options import (
     Base,
     DryRun,
     Format,
@@ -24,7 +24,7 @@ from .options import (
     Topic,
     multi,
 )
-from .render import render_record, render_rows
+from peernet_cli.cli.render import render_record, render_rows
 
 group = typer.Typer(help="Partner organizations.", no_args_is_help=True)
 
@@ -42,7 +42,7 @@ def partners_list(
     fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None, raw: RawOpt = False,
 ) -> None:
     """List partners, e.g. `peernet partners list --brigade boston --status active`."""
-    from ..query import PartnershipFilter, list_partners, sort_rows
+    from peernet_cli.query.listings import PartnershipFilter, list_partners, sort_rows
 
     net = load_network(ctx)
     f = PartnershipFilter(brigade=resolve_ids(net, ["brigade"], brigade, "brigade"), status=status or [],
@@ -54,8 +54,8 @@ def partners_list(
 def partners_show(ctx: typer.Context, partner: Annotated[str, typer.Argument(help="Id, name or other name.")],
                   fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """Show a partner with every brigade it works with."""
-    from ..names import resolve
-    from ..relations import show_partner
+    from peernet_cli.query.relations import show_partner
+    from peernet_cli.registry.names import resolve
 
     net = load_network(ctx)
     render_record(show_partner(net, resolve(net.reg, ["partner"], partner)), fmt, raw=raw)
@@ -77,7 +77,7 @@ def partners_add(
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Add a partner organization and propose it as a pull request."""
-    from ..contribute import add_record, sources
+    from peernet_cli.change.records import add_record, sources
 
     registry_root(ctx)  # no registry, no questions
     name = ask(name, "--name", "Organization name")

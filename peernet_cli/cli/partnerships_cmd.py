@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .context import load_network, registry_root, resolve_ids
-from .contributing import ask, carry_out, choice, enum_values
-from .options import (
+from peernet_cli.cli.context import load_network, registry_root, resolve_ids
+from peernet_cli.cli.contributing import ask, carry_out, choice, enum_values
+from peernet_cli.cli.options import (
     Base,
     DryRun,
     Format,
@@ -24,7 +24,7 @@ from .options import (
     Topic,
     multi,
 )
-from .render import render_record, render_rows
+from peernet_cli.cli.render import render_record, render_rows
 
 group = typer.Typer(help="Brigade–partner relationships.", no_args_is_help=True)
 
@@ -43,7 +43,7 @@ def partnerships_list(
     fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None, raw: RawOpt = False,
 ) -> None:
     """List partnerships, e.g. `peernet partnerships list --status prospective`."""
-    from ..query import PartnershipFilter, list_partnerships, sort_rows
+    from peernet_cli.query.listings import PartnershipFilter, list_partnerships, sort_rows
 
     net = load_network(ctx)
     f = PartnershipFilter(brigade=resolve_ids(net, ["brigade"], brigade, "brigade"),
@@ -57,9 +57,9 @@ def partnerships_show(ctx: typer.Context, brigade: Annotated[str, typer.Argument
                       partner: Annotated[str | None, typer.Argument(help="Partner.")] = None,
                       fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """Show one partnership: `peernet partnerships show boston gmnc`."""
-    from ..errors import NameNotFound
-    from ..names import resolve
-    from ..relations import show_partnership
+    from peernet_cli.errors import NameNotFound
+    from peernet_cli.query.relations import show_partnership
+    from peernet_cli.registry.names import resolve
 
     net = load_network(ctx)
     if partner is None:
@@ -99,7 +99,7 @@ def partnerships_add(
 
     Example: peernet partnerships add --brigade boston --partner "City of Boston" --status active --source https://…
     """
-    from ..contribute import add_partnership, sources
+    from peernet_cli.change.records import add_partnership, sources
 
     registry_root(ctx)  # no registry, no questions
     brigade = ask(brigade, "--brigade", "Brigade")
@@ -131,7 +131,7 @@ def partnerships_update(
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Edit a partnership, e.g. `--status ended --last-contact 2022-05-01`. Comments in the file are kept."""
-    from ..contribute import update_partnership
+    from peernet_cli.change.records import update_partnership
 
     changes = {"status": choice(status, "partnership", "status", "--status"),
                "kind": choice(kind, "partnership", "kind", "--kind"), "start_date": start_date,

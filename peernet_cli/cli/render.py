@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ..errors import UsageError
-from .options import Format
+from peernet_cli.cli.options import Format
+from peernet_cli.errors import UsageError
 
 
 def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format,
                 empty: str, title: str | None = None, raw: bool = False) -> None:
     """A listing; `raw` (--raw): CSV text exactly as stored, without the formula guard."""
-    from .. import output
+    from peernet_cli.cli import output
 
     if not rows:
         output.message(f"peernet: {empty}")
@@ -26,7 +26,7 @@ def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: For
 
 def render_record(data: dict[str, Any], fmt: Format, raw: bool = False) -> None:
     """One record with its relations: nested data for scripts, sections for people."""
-    from .. import output
+    from peernet_cli.cli import output
 
     if fmt is Format.json:
         output.write(output.to_json(data))
@@ -50,8 +50,8 @@ def render_record(data: dict[str, Any], fmt: Format, raw: bool = False) -> None:
 
 def emit_text(text: str | bytes, output: Path | None) -> None:
     """Report text to stdout, or (text or bytes) written atomically to --output."""
-    from .. import output as out
-    from ..yamlio import write_atomic, write_atomic_bytes
+    from peernet_cli.cli import output as out
+    from peernet_cli.registry.yamlio import write_atomic, write_atomic_bytes
 
     if output is None:
         if isinstance(text, bytes):
@@ -68,7 +68,7 @@ def emit_text(text: str | bytes, output: Path | None) -> None:
 def emit_report_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path | None,
                      raw: bool = False) -> None:
     """Report rows as json or csv (to stdout or --output), or a table on stdout."""
-    from .. import output as out
+    from peernet_cli.cli import output as out
 
     if fmt == "json":
         emit_text(out.to_json(rows), output)

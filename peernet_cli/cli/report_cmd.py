@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from .context import load_network
-from .options import AsOf, Output, RawOpt, as_of_date, one_of
-from .render import emit_report_rows, emit_text
+from peernet_cli.cli.context import load_network
+from peernet_cli.cli.options import AsOf, Output, RawOpt, as_of_date, one_of
+from peernet_cli.cli.render import emit_report_rows, emit_text
 
 group = typer.Typer(help="Reports on the network: summary, brigade profiles, follow-ups, the map, events.",
                     no_args_is_help=True)
@@ -21,8 +21,8 @@ def summary_cmd(ctx: typer.Context, as_of: AsOf = None,
                 output: Output = None) -> None:
     """The state of the network: counts by status, kind, classification and state; top
     priorities and topics; events per year; brigades with no partnership; data freshness."""
-    from .. import output as out
-    from ..report import summary, summary_md
+    from peernet_cli.cli import output as out
+    from peernet_cli.query.reports import summary, summary_md
 
     data = summary(load_network(ctx), as_of_date(as_of))
     fmt = one_of(fmt, ("md", "json", "table"))
@@ -40,9 +40,9 @@ def brigade_cmd(ctx: typer.Context, brigade: Annotated[str, typer.Argument(help=
                 output: Output = None) -> None:
     """A one-page brigade profile: partners, what built each relationship, events, brigades
     to talk to and follow-ups."""
-    from .. import output as out
-    from ..names import resolve
-    from ..report import brigade_md, brigade_profile
+    from peernet_cli.cli import output as out
+    from peernet_cli.query.reports import brigade_md, brigade_profile
+    from peernet_cli.registry.names import resolve
 
     net = load_network(ctx)
     data = brigade_profile(net, resolve(net.reg, ["brigade"], brigade).id, as_of_date(as_of))
@@ -56,8 +56,8 @@ def followups_cmd(ctx: typer.Context, days: Annotated[int, typer.Option(min=0, h
                   as_of: AsOf = None, fmt: Annotated[str, typer.Option("--format", "-f", help="table, md, json or csv.")] = "table",
                   output: Output = None, raw: RawOpt = False) -> None:
     """Open partnerships with no contact in --days days (or none recorded), oldest first."""
-    from ..names import resolve
-    from ..report import followups, followups_md
+    from peernet_cli.query.reports import followups, followups_md
+    from peernet_cli.registry.names import resolve
 
     net = load_network(ctx)
     ids = [resolve(net.reg, ["brigade"], b).id for b in brigade or []]
@@ -76,7 +76,7 @@ def map_cmd(ctx: typer.Context,
             fmt: Annotated[str, typer.Option("--format", "-f", help="dot, graphml, mermaid, json, svg or png.")] = "dot",
             output: Output = None) -> None:
     """The brigade–partner network as a graph, for Graphviz, Gephi, Mermaid, slides (svg/png)."""
-    from .. import graph, mapdraw
+    from peernet_cli.publish import graph, mapdraw
 
     fmt = one_of(fmt, ("dot", "graphml", "mermaid", "json", "svg", "png"))
     g = graph.build(load_network(ctx).reg)
@@ -97,7 +97,7 @@ def events_cmd(ctx: typer.Context, upcoming: Annotated[int | None, typer.Option(
                as_of: AsOf = None, fmt: Annotated[str, typer.Option("--format", "-f", help="table, json or csv.")] = "table",
                output: Output = None, raw: RawOpt = False) -> None:
     """Events in date order (the network's timeline)."""
-    from ..report import events_report
+    from peernet_cli.query.reports import events_report
 
     rows = events_report(load_network(ctx), as_of_date(as_of), upcoming)
     emit_report_rows(rows, ["id", "name", "type", "start_date", "date_note", "where"],
@@ -113,8 +113,8 @@ def html_cmd(ctx: typer.Context,
              ) -> None:
     """A static HTML dashboard that opens from disk and works offline: the summary with charts,
     an interactive network map, follow-ups, the events timeline and a page per brigade."""
-    from .. import output as out
-    from ..dashboard import build_site, write_site
+    from peernet_cli.cli import output as out
+    from peernet_cli.publish.dashboard import build_site, write_site
 
     files = build_site(load_network(ctx), as_of_date(as_of))
     write_site(files, output, force=force)

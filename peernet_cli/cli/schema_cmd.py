@@ -17,9 +17,9 @@ def docs(
     """Write the field reference as Markdown: one table per record kind with every field,
     its type, whether it is required, its allowed values and its description, all taken
     from the schemas (so it never drifts from what validate checks)."""
-    from .. import output
-    from ..errors import UsageError
-    from ..schemadocs import render_markdown
+    from peernet_cli.cli import output
+    from peernet_cli.errors import UsageError
+    from peernet_cli.publish.schemadocs import render_markdown
 
     text = render_markdown()
     if output_file is None:

@@ -6,9 +6,9 @@ from typing import Annotated
 
 import typer
 
-from .context import load_network
-from .options import Format, FormatOpt, LimitOpt, RawOpt, multi
-from .render import render_rows
+from peernet_cli.cli.context import load_network
+from peernet_cli.cli.options import Format, FormatOpt, LimitOpt, RawOpt, multi
+from peernet_cli.cli.render import render_rows
 
 
 def search(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Words to look for.")],
@@ -16,7 +16,7 @@ def search(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Words t
            fmt: FormatOpt = Format.table, limit: LimitOpt = 20,
            raw: RawOpt = False) -> None:
     """Search names, descriptions, priorities, notes and topics; best matches first."""
-    from ..search import search as run
+    from peernet_cli.query.search import search as run
 
     net = load_network(ctx)
     hits = run(net.reg, text, kind or None)

@@ -6,18 +6,18 @@ from typing import Annotated
 
 import typer
 
-from ..errors import UsageError
-from .context import registry_root
-from .options import Base, Remote
+from peernet_cli.cli.context import registry_root
+from peernet_cli.cli.options import Base, Remote
+from peernet_cli.errors import UsageError
 
 
 def submit(ctx: typer.Context, branch: Annotated[str, typer.Argument(help="The branch peernet committed to.")],
            remote: Remote = "origin", base: Base = None) -> None:
     """Push a branch and open its pull request: the retry after a failed push or PR."""
-    from .. import output
-    from ..propose import submit as run
-    from ..safetext import one_line
-    from ..vcs import check_branch, check_remote, find_repo
+    from peernet_cli.change.propose import submit as run
+    from peernet_cli.cli import output
+    from peernet_cli.registry.git import check_branch, check_remote, find_repo
+    from peernet_cli.safetext import one_line
 
     # Every value is checked before git sees it: none can be read as an option.
     check_remote(remote)

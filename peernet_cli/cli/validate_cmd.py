@@ -7,9 +7,9 @@ from typing import Annotated
 
 import typer
 
-from ..errors import ExitCode, UsageError
-from .context import registry_root
-from .options import as_of_date
+from peernet_cli.cli.context import registry_root
+from peernet_cli.cli.options import as_of_date
+from peernet_cli.errors import ExitCode, UsageError
 
 VALIDATE_FORMATS = ("text", "json", "github")
 
@@ -27,8 +27,8 @@ def validate(
     Reports every problem in one run as FILE:LINE:COLUMN: FIELD: MESSAGE. Exit 0 when clean
     (warnings allowed), 1 when there are errors, 2 on a usage or environment problem.
     """
-    from .. import output
-    from ..validate import validate as run
+    from peernet_cli.check.validate import validate as run
+    from peernet_cli.cli import output
 
     if fmt not in VALIDATE_FORMATS:
         raise UsageError(f"--format must be one of: {', '.join(VALIDATE_FORMATS)} (got '{fmt}')")
@@ -39,7 +39,7 @@ def validate(
             raise UsageError("no such file or folder; check the path", path)
     only = [p.resolve() for p in paths] if paths else None
     if changed_since is not None:
-        from ..validate import changed_files
+        from peernet_cli.check.validate import changed_files
 
         changed = changed_files(root, changed_since)
         if only is not None:
@@ -71,8 +71,8 @@ def validate(
 
 
 def _annotation(f: object) -> str:
-    from .. import output
-    from ..findings import Finding
+    from peernet_cli.check.findings import Finding
+    from peernet_cli.cli import output
 
     assert isinstance(f, Finding)
     body = f"{f.field}: {f.message}" if f.field else f.message

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from peernet_cli.registry import load
+from peernet_cli.registry.loader import load
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts"  # git-ignored: screenshots to look at

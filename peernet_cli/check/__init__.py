@@ -1,0 +1,1 @@
+"""Validation: single-file checks, cross-file rules, findings and their messages."""

@@ -1,0 +1,141 @@
+"""The only module that imports rich: consoles and the json/csv/yaml/table emitters, and the
+rules for putting registry text in front of a person, a CI log or a spreadsheet.
+
+Data goes to stdout, messages to stderr. Colour only when the stream is a terminal and
+NO_COLOR is not set; json/csv/yaml never carry markup.
+
+Registry text is anyone's (a pull request from a stranger is read by CI and then by everyone
+who runs a listing), so every place it leaves peernet has one rule, kept here:
+
+- a terminal (`safe_text`): control characters are shown, never sent: ESC becomes `\\x1b`, a
+  tab `\\t`, a line break `\\n` (a table cell keeps its line breaks, drawn inside the cell),
+  and so are bidi overrides and other invisible format characters (`\\u202e`);
+  tables are built from rich `Text`, so `[bold]` or `[link=…]` in a name is shown as typed and
+  never read as markup. Messages on stderr go through it too, and so does data on stdout when
+  stdout is a terminal (piped, it is exact);
+- a CI log (`ci_safe`, `workflow_command`): no line can be read as a GitHub Actions workflow
+  command: `::` starting a line (after spaces) gets a backslash before it, the runner's older
+  `##[` form (read anywhere in a line) becomes `##\\[`, and a value is always one line;
+- a spreadsheet (`spreadsheet_safe`): text starting with `=`, `+`, `-`, `@`, a tab or a
+  carriage return gets a leading `'` (the OWASP rule against CSV formula injection), unless
+  `--raw` is given; numbers are never changed;
+- JSON (`to_json`, `json_text`): always valid JSON: a number that is not finite (YAML `.nan`,
+  `.inf`) becomes null, and the characters JSON would leave raw but a terminal would act on
+  (DEL, C1 controls, U+2028/U+2029) and `##[` are written as \\u escapes, so the values a
+  script reads back are exact.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+# The data formats and the text rules live below the CLI; they are named here too, so a command
+# renders through one module.
+from peernet_cli.publish.formats import cell_text, json_text
+from peernet_cli.publish.formats import finite as finite
+from peernet_cli.publish.formats import spreadsheet_safe as spreadsheet_safe
+from peernet_cli.publish.formats import to_csv as to_csv
+from peernet_cli.publish.formats import to_yaml as to_yaml
+from peernet_cli.safetext import ci_safe as ci_safe
+from peernet_cli.safetext import visible
+from peernet_cli.safetext import workflow_command as workflow_command
+
+safe_text = visible  # what tables and messages show: registry text made visible, never acted on
+
+FORMATS = ("table", "json", "csv", "yaml")
+
+_color_choice = "auto"
+
+
+def set_color(choice: str) -> None:
+    global _color_choice
+    _color_choice = choice
+
+
+def use_color(stream: TextIO) -> bool:
+    if _color_choice == "always":
+        return True
+    if _color_choice == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return stream.isatty()
+
+
+def _console(stream: TextIO) -> Any:
+    from rich.console import Console
+
+    color = use_color(stream)
+    return Console(
+        file=stream,
+        force_terminal=color,
+        no_color=not color,
+        highlight=False,
+        markup=False,
+        emoji=False,
+        soft_wrap=not stream.isatty(),
+        width=None if stream.isatty() else 200,
+    )
+
+
+# --- a terminal ---------------------------------------------------------------------------
+
+def message(text: str) -> None:
+    """A line for the person, on stderr: never markup-interpreted, control characters shown,
+    always one line, never a workflow command (it may quote a record's value or a file name)."""
+    sys.stderr.write(ci_safe(safe_text(text)) + "\n")
+    sys.stderr.flush()
+
+
+def write(text: str) -> None:
+    """Data on stdout, exact when piped; on a terminal, control characters other than line
+    breaks and tabs are shown as escapes instead of being sent."""
+    if text and sys.stdout.isatty():
+        text = safe_text(text, keep="\n\t")
+    sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+    sys.stdout.flush()
+
+
+def to_json(data: Any) -> str:
+    """A JSON document for stdout or a file; a warning on stderr when a number had to become
+    null because JSON has no NaN or infinity."""
+    found: list[str] = []
+    text = json_text(data, found=found)
+    if found:
+        message(f"peernet: warning: {len(found)} number(s) are NaN or infinite, which JSON cannot hold, "
+                f"and are written as null ({', '.join(found[:3])}{', …' if len(found) > 3 else ''}); "
+                "run 'peernet validate'")
+    return text + "\n"
+
+
+
+# --- tables -----------------------------------------------------------------------------------
+
+
+def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
+    """A table for a person. Every header, cell and the title is a rich Text of safe_text, so
+    nothing from the registry is read as markup or reaches the terminal as a control code."""
+    from rich.table import Table
+    from rich.text import Text
+
+    tab = Table(title=Text(safe_text(title)) if title is not None else None,
+                header_style="bold" if use_color(sys.stdout) else None)
+    for col in columns:
+        tab.add_column(Text(safe_text(col.replace("_", " "))), overflow="fold")
+    for row in rows:
+        tab.add_row(*(Text(safe_text(cell_text(row.get(c)), keep="\n")) for c in columns))
+    _console(sys.stdout).print(tab)
+
+
+def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, title: str | None = None,
+         raw: bool = False) -> None:
+    """Render a listing in the chosen format on stdout (`raw`: CSV text exactly as stored)."""
+    if fmt == "json":
+        write(to_json([{c: r.get(c) for c in columns} for r in rows]))
+    elif fmt == "csv":
+        write(to_csv(rows, columns, raw))
+    elif fmt == "yaml":
+        write(to_yaml([{c: r.get(c) for c in columns if r.get(c) is not None} for r in rows]))
+    else:
+        table(rows, columns, title)

@@ -1,0 +1,1 @@
+"""Questions over a loaded registry: listings, show, search, related brigades, reports as data."""

@@ -1,0 +1,240 @@
+"""Pure queries over a loaded registry: listings with filters, relations, search, related
+brigades. Every function returns plain rows (dicts) in a stable order."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from peernet_cli.registry.loader import Record, Registry
+
+
+@dataclass
+class Network:
+    """A registry with its relations indexed: partnerships by brigade and by partner."""
+
+    reg: Registry
+
+    @cached_property
+    def by_brigade(self) -> dict[str, list[Record]]:
+        out: dict[str, list[Record]] = defaultdict(list)
+        for ship in self.partnerships():
+            out[str(ship.get("brigade"))].append(ship)
+        return out
+
+    @cached_property
+    def by_partner(self) -> dict[str, list[Record]]:
+        out: dict[str, list[Record]] = defaultdict(list)
+        for ship in self.partnerships():
+            out[str(ship.get("partner"))].append(ship)
+        return out
+
+    def partnerships(self) -> list[Record]:
+        return sorted(self.reg.of("partnership").values(), key=lambda r: r.id)
+
+    def org(self, record_id: str) -> Record | None:
+        return self.reg.find(record_id, ("partner", "brigade", "network"))
+
+    def name_of(self, record_id: Any) -> str:
+        record = self.org(str(record_id))
+        return record.name if record else str(record_id)
+
+    def classification_of(self, partner_id: str) -> str | None:
+        record = self.org(partner_id)
+        if record is None:
+            return None
+        return "brigade" if record.kind == "brigade" else record.get("classification")
+
+
+def matches_topic(tags: Iterable[Any], wanted: str) -> bool:
+    """'food' matches the tag 'food' and tags containing it as a word ('food-security')."""
+    wanted = wanted.casefold().strip()
+    return any(wanted == str(t) or wanted in str(t).split("-") for t in tags)
+
+
+def any_of(value: Any, wanted: Sequence[str]) -> bool:
+    """A repeated flag means 'any of these'; no flag means 'no filter'."""
+    return not wanted or str(value).casefold() in {w.casefold() for w in wanted}
+
+
+def _year(value: Any) -> str | None:
+    return str(value)[:4] if value else None
+
+
+# --- listings ------------------------------------------------------------------------
+
+
+def brigade_row(net: Network, b: Record) -> dict[str, Any]:
+    loc = b.get("location") or {}
+    return {
+        "id": b.id, "name": b.name, "classification": b.get("classification"),
+        "status": b.get("status"), "city": loc.get("city"), "state": loc.get("state"),
+        "partners": len(net.by_brigade.get(b.id, [])),
+        "networks": [m.get("network") for m in b.get("networks") or [] if isinstance(m, dict)],
+        "topics": list(b.get("topics") or []),
+    }
+
+
+@dataclass
+class BrigadeFilter:
+    state: list[str] = field(default_factory=list)
+    status: list[str] = field(default_factory=list)
+    network: list[str] = field(default_factory=list)
+    topic: list[str] = field(default_factory=list)
+    classification: list[str] = field(default_factory=list)
+
+
+def list_brigades(net: Network, f: BrigadeFilter) -> list[dict[str, Any]]:
+    rows = []
+    for b in sorted(net.reg.of("brigade").values(), key=lambda r: r.id):
+        row = brigade_row(net, b)
+        if not (any_of(row["state"], f.state) and any_of(row["status"], f.status)
+                and any_of(row["classification"], f.classification)):
+            continue
+        if f.network and not set(f.network) & set(row["networks"]):
+            continue
+        if f.topic and not any(matches_topic(row["topics"], t) for t in f.topic):
+            continue
+        rows.append(row)
+    return rows
+
+
+@dataclass
+class PartnershipFilter:
+    brigade: list[str] = field(default_factory=list)  # resolved ids
+    partner: list[str] = field(default_factory=list)  # resolved ids
+    status: list[str] = field(default_factory=list)
+    kind: list[str] = field(default_factory=list)
+    classification: list[str] = field(default_factory=list)
+    topic: list[str] = field(default_factory=list)
+
+
+def partnership_row(net: Network, s: Record) -> dict[str, Any]:
+    partner = str(s.get("partner"))
+    return {
+        "id": s.id, "brigade": s.get("brigade"), "brigade_name": net.name_of(s.get("brigade")),
+        "partner": partner, "partner_name": net.name_of(partner),
+        "classification": net.classification_of(partner),
+        "kind": s.get("kind"), "status": s.get("status"),
+        "start_date": s.get("start_date"), "end_date": s.get("end_date"),
+        "last_contact": s.get("last_contact"),
+        "priorities": list(s.get("priorities") or []), "topics": list(s.get("topics") or []),
+    }
+
+
+def _topics_of(net: Network, s: Record) -> list[Any]:
+    partner = net.org(str(s.get("partner")))
+    return list(s.get("topics") or []) + list((partner.get("topics") if partner else None) or [])
+
+
+def list_partnerships(net: Network, f: PartnershipFilter) -> list[dict[str, Any]]:
+    rows = []
+    for s in _candidates(net, f):
+        row = partnership_row(net, s)
+        if not (any_of(row["brigade"], f.brigade) and any_of(row["partner"], f.partner)
+                and any_of(row["status"], f.status) and any_of(row["kind"], f.kind)
+                and any_of(row["classification"], f.classification)):
+            continue
+        if f.topic and not any(matches_topic(_topics_of(net, s), t) for t in f.topic):
+            continue
+        rows.append(row)
+    return rows
+
+
+def _candidates(net: Network, f: PartnershipFilter) -> list[Record]:
+    """The partnerships a brigade or partner filter can keep, found through the indexes (so
+    the other records are never unpacked), in id order."""
+    if not (f.brigade or f.partner):
+        return net.partnerships()
+    found = {s.id: s for b in f.brigade for s in net.by_brigade.get(b, [])} if f.brigade else \
+        {s.id: s for p in f.partner for s in net.by_partner.get(p, [])}
+    return [found[k] for k in sorted(found)]
+
+
+def list_partners(net: Network, f: PartnershipFilter) -> list[dict[str, Any]]:
+    """Partners, with the brigades they work with. Partnership filters (brigade, status,
+    kind, topic) keep a partner when at least one of its partnerships passes them all."""
+    ships = list_partnerships(net, PartnershipFilter(brigade=f.brigade, status=f.status, kind=f.kind))
+    by_partner: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for row in ships:
+        by_partner[row["partner"]].append(row)
+    needs_ship = bool(f.brigade or f.status or f.kind)
+    rows = []
+    for p in sorted(net.reg.of("partner").values(), key=lambda r: r.id):
+        mine = by_partner.get(p.id, [])
+        if needs_ship and not mine:
+            continue
+        if not any_of(p.get("classification"), f.classification) or not any_of(p.id, f.partner):
+            continue
+        tags = list(p.get("topics") or []) + [t for r in mine for t in r["topics"]]
+        if f.topic and not any(matches_topic(tags, t) for t in f.topic):
+            continue
+        rows.append({
+            "id": p.id, "name": p.name, "classification": p.get("classification"),
+            "brigades": sorted({r["brigade"] for r in mine}),
+            "status": sorted({str(r["status"]) for r in mine}),
+            "kind": sorted({str(r["kind"]) for r in mine if r["kind"]}),
+            "priorities": [x for r in mine for x in r["priorities"]],
+        })
+    return rows
+
+
+@dataclass
+class EventFilter:
+    year: list[str] = field(default_factory=list)
+    type: list[str] = field(default_factory=list)
+    participant: list[str] = field(default_factory=list)  # resolved ids
+    organizer: list[str] = field(default_factory=list)  # resolved ids
+    city: list[str] = field(default_factory=list)
+
+
+def event_row(e: Record) -> dict[str, Any]:
+    loc = e.get("location") or {}
+    where = "online" if e.get("online") else ", ".join(str(loc[k]) for k in ("city", "state") if loc.get(k))
+    return {
+        "id": e.id, "name": e.name, "type": e.get("type"),
+        "start_date": e.get("start_date"), "end_date": e.get("end_date"),
+        "date_note": e.get("date_note"), "where": where or None,
+        "organizers": list(e.get("organizers") or []), "participants": list(e.get("participants") or []),
+    }
+
+
+def list_events(net: Network, f: EventFilter) -> list[dict[str, Any]]:
+    rows = []
+    for e in net.reg.of("event").values():
+        row = event_row(e)
+        if not (any_of(_year(row["start_date"]), f.year) and any_of(row["type"], f.type)):
+            continue
+        people = set(row["organizers"]) | set(row["participants"])
+        if f.participant and not people & set(f.participant):
+            continue
+        if f.organizer and not set(row["organizers"]) & set(f.organizer):
+            continue
+        if not any_of((e.get("location") or {}).get("city"), f.city):
+            continue
+        rows.append(row)
+    return sorted(rows, key=lambda r: (str(r["start_date"] or "9999"), r["id"]))
+
+
+def sort_rows(rows: list[dict[str, Any]], key: str | None, limit: int | None) -> list[dict[str, Any]]:
+    """Sort by a column (prefix '-' for descending; empty values last) and cut to limit."""
+    if key:
+        desc = key.startswith("-")
+        col = key.lstrip("-")
+        present = [r for r in rows if r.get(col) not in (None, "", [])]
+        missing = [r for r in rows if r.get(col) in (None, "", [])]
+        present.sort(key=lambda r: _sort_key(r.get(col)), reverse=desc)
+        rows = present + missing
+    return rows[:limit] if limit is not None else rows
+
+
+def _sort_key(value: Any) -> tuple[int, Any]:
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return (0, value)
+    if isinstance(value, list):
+        return (1, ", ".join(map(str, value)).casefold())
+    return (1, str(value).casefold())
+
