@@ -93,13 +93,22 @@ TARGETS = [Target(R_COLD, C_CJS, 7, True), Target(R_WARM, C_CJS, 35, True),
            Target(R_EDIT, C_WARM, 2, False)]
 
 
+TIMEOUT = 120.0  # seconds; a run that takes longer is stopped and shown as "> 120 s"
+
+
 def run(argvs: list[Argv], env: dict[str, str], cwd: Path | None = None) -> tuple[float, int, set[str]]:
     """Run the processes one after another: their total time, the worst exit code and
-    the last line of stderr of each that failed."""
+    the last line of stderr of each that failed (a run past TIMEOUT counts as exit 124)."""
     total, worst, failures = 0.0, 0, set()
     for argv in argvs:
         start = time.perf_counter()
-        done = subprocess.run(argv, check=False, capture_output=True, env=env, cwd=cwd)
+        try:
+            done = subprocess.run(argv, check=False, capture_output=True, env=env, cwd=cwd, timeout=TIMEOUT)
+        except subprocess.TimeoutExpired:
+            total += time.perf_counter() - start
+            worst = max(worst, 124)
+            failures.add(f"did not finish in {TIMEOUT:.0f} s (stopped)")
+            continue
         total += time.perf_counter() - start
         worst = max(worst, done.returncode)
         if done.returncode:
@@ -113,7 +122,11 @@ def measure(label: str, argvs: list[Argv], runs: int, env: Callable[[], dict[str
             before: Callable[[int], None] | None = None) -> Row:
     row = Row(label)
     if prime:
-        run(argvs, env(), cwd)
+        _elapsed, code, row.failures = run(argvs, env(), cwd)
+        if code == 124:  # it did not finish even once: one timed-out run says so
+            row.times.append(_elapsed)
+            row.exits.add(code)
+            runs = 0
     for i in range(runs):
         if before:
             before(i)
@@ -121,6 +134,8 @@ def measure(label: str, argvs: list[Argv], runs: int, env: Callable[[], dict[str
         row.times.append(elapsed)
         row.exits.add(code)
         row.failures |= failures
+        if code == 124:
+            break
     print(f"  {label:<62} {row.median:8.3f} s", file=sys.stderr)
     return row
 

@@ -14,6 +14,7 @@ from urllib.parse import urlparse
 
 from peernet_cli.check.findings import Finding, Severity, field_path
 from peernet_cli.registry import yamlio
+from peernet_cli.registry.names import normalise_name
 from peernet_cli.registry.loader import Record, Registry
 
 ORGS = ("brigade", "partner", "network")
@@ -187,13 +188,6 @@ def _check_mapping_dates(rel: str, record: Record, path: list[str | int],
             yield _finding_in(rel, record, [*path, end],
                            f"{end} {mapping[end]} is before {start} {mapping[start]}; "
                            "swap them or correct one", "dates")
-
-
-def normalise_name(name: str) -> str:
-    words = re.sub(r"[^a-z0-9 ]+", " ", name.casefold().replace("&", " and ")).split()
-    if words and words[0] == "the":
-        words = words[1:]
-    return " ".join(words)
 
 
 def website_host(url: str) -> str:

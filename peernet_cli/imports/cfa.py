@@ -28,7 +28,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from peernet_cli.change.changeset import ChangeSet, FileChange, slugify
-from peernet_cli.check.rules import normalise_name, website_host
+from peernet_cli.check.rules import website_host
+from peernet_cli.registry.names import normalise_name
 from peernet_cli.imports.cfa_location import compare_key, text_of
 from peernet_cli.imports.cfa_mapping import Mapped, map_entry, normalise_url, skip_reason
 from peernet_cli.registry import yamlio

@@ -45,7 +45,8 @@ from typing import Any
 from urllib.parse import urlparse
 
 from peernet_cli.change.changeset import slugify
-from peernet_cli.check.rules import normalise_name, website_host
+from peernet_cli.check.rules import website_host
+from peernet_cli.registry.names import normalise_name
 from peernet_cli.errors import InvalidDataError, UsageError
 from peernet_cli.imports.cfa_location import location_problems, map_location, shown, text_of, text_problem
 

@@ -20,6 +20,13 @@ def normalise(text: str) -> str:
     return " ".join(re.sub(r"[^a-z0-9]+", " ", text.casefold().replace("&", " and ")).split())
 
 
+def normalise_name(text: str) -> str:
+    """What two organisations' names are compared by (likely duplicates, imports): normalised,
+    a leading 'the' dropped ("The Food Bank" ~ "Food Bank")."""
+    words = normalise(text).split()
+    return " ".join(words[1:] if words[:1] == ["the"] else words)
+
+
 def core(text: str) -> str:
     """The distinguishing part of a name: 'Code for Boston' -> 'boston'."""
     return _FILLER.sub("", normalise(text)).strip()
