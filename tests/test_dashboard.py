@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from peernet_cli.publish import dashboard, graph
-from peernet_cli.query.listings import Network
+from peernet_cli.query.listings import LinkedRegistry as Network
 from peernet_cli.registry.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -42,6 +42,13 @@ class Outcome:
     written: list[str]      # paths relative to the registry root
 
 
+@dataclass(frozen=True)
+class Proposal:
+    branch: str
+    commit: str
+    url: str                # the pull request's web page
+
+
 def preview(root: Path, build: Build, today: date) -> str:
     """The change's diff, checked like a real one; nothing is written and nothing locked."""
     reg = load(root)
@@ -118,6 +125,16 @@ def submit(repo: Repo, branch: str, remote: str, base: str | None) -> str:
     except UsageError as exc:
         exc.message = f"{exc.message}. {retry}"
         raise
+
+
+def pull_request(root: Path, build: Build, today: date, remote: str = "origin", base: str | None = None,
+                 note: Note = lambda _: None) -> Proposal:
+    """The whole proposal: the change built, checked and committed on its own branch
+    (commit_on_branch), then pushed and its pull request opened (submit). The commit is noted
+    before the push, so a failed push or PR still tells where the change is."""
+    repo, branch, commit = commit_on_branch(root, build, today, remote, base, note)
+    note(f"peernet: committed {commit[:10]} on branch {branch}; your branch is unchanged")
+    return Proposal(branch, commit, submit(repo, branch, remote, base))
 
 
 # --- the lock and what an interrupted run left --------------------------------------------------

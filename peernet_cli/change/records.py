@@ -1,15 +1,21 @@
-"""Building additions and edits as ChangeSets, from values the user gave (flags or prompts).
+"""Building additions and edits as ChangeSets, from values the user gave (flags, prompts, or
+any other front end such as an issue form).
 
-Each function resolves names, derives ids, and returns the change; nothing is written here.
+The values come as typed objects (BrigadeValues, PartnerValues, EventValues, PartnershipValues,
+PartnershipEdit) that know the record fields they stand for; `add` and `update` are the use
+cases a front end calls. Each function resolves names, derives ids, and returns the change;
+nothing is written here.
 """
 
 from __future__ import annotations
 
-import difflib
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
 
 from peernet_cli.change.changeset import ChangeSet, branch_name, check_id, slugify
 from peernet_cli.errors import NameNotFound, UsageError
+from peernet_cli.query.find import close_names
+from peernet_cli.query.find import find_partnership as _find_partnership
 from peernet_cli.registry import yamlio
 from peernet_cli.registry.loader import Record, Registry
 from peernet_cli.registry.names import resolve
@@ -34,6 +40,191 @@ def sources(values: list[str], note: str | None = None) -> list[dict[str, str]]:
         key = "url" if value.startswith(("http://", "https://")) else "document"
         out.append(clean({key: value, "note": note}))
     return out
+
+
+def _location(city: str | None, state: str | None, country: str | None,
+              latitude: float | None = None, longitude: float | None = None) -> dict[str, Any]:
+    return {"city": city, "state": state, "country": country, "latitude": latitude, "longitude": longitude}
+
+
+def _members(networks: list[str]) -> list[dict[str, str]]:
+    return [{"network": n, "role": "member"} for n in networks]
+
+
+# --- the values a contributor gives, and the record fields they stand for ------------------------
+# Names (brigade, partner) are as people type them; unset values are left out of the record.
+
+@dataclass(frozen=True, kw_only=True)
+class BrigadeValues:
+    record_kind: ClassVar[str] = "brigade"
+    name: str
+    status: str
+    sources: list[str]
+    source_note: str | None = None
+    record_id: str | None = None        # default: derived from the name
+    classification: str = "brigade"
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    website: str | None = None
+    description: str | None = None
+    founding_date: str | None = None
+    division_id: str | None = None
+    other_names: list[str] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    networks: list[str] = field(default_factory=list)    # ids of networks it is a member of
+    topics: list[str] = field(default_factory=list)
+
+    def fields(self) -> dict[str, Any]:
+        return {"name": self.name, "other_names": [{"name": n} for n in self.other_names],
+                "aliases": self.aliases, "classification": self.classification, "status": self.status,
+                "founding_date": self.founding_date, "description": self.description,
+                "division_id": self.division_id,
+                "location": _location(self.city, self.state, self.country, self.latitude, self.longitude),
+                "website": self.website, "topics": self.topics, "networks": _members(self.networks),
+                "sources": sources(self.sources, self.source_note)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnerValues:
+    record_kind: ClassVar[str] = "partner"
+    name: str
+    classification: str
+    sources: list[str]
+    source_note: str | None = None
+    record_id: str | None = None        # default: derived from the name
+    description: str | None = None
+    website: str | None = None
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    division_id: str | None = None
+    other_names: list[str] = field(default_factory=list)
+    parent: str | None = None           # id of the organization it is part of
+    networks: list[str] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+
+    def fields(self) -> dict[str, Any]:
+        return {"name": self.name, "other_names": [{"name": n} for n in self.other_names],
+                "classification": self.classification, "description": self.description,
+                "website": self.website,
+                "location": _location(self.city, self.state, self.country, self.latitude, self.longitude),
+                "division_id": self.division_id, "parent": self.parent, "topics": self.topics,
+                "networks": _members(self.networks), "sources": sources(self.sources, self.source_note)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class EventValues:
+    record_kind: ClassVar[str] = "event"
+    name: str
+    type: str
+    sources: list[str]
+    source_note: str | None = None
+    record_id: str | None = None        # default: derived from the name
+    description: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    start_time: str | None = None
+    timezone: str | None = None
+    date_note: str | None = None
+    recurring: bool = False
+    online: bool = False
+    attendance: int | None = None       # people who took part
+    city: str | None = None
+    state: str | None = None
+    country: str | None = None
+    organizers: list[str] = field(default_factory=list)     # ids
+    participants: list[str] = field(default_factory=list)   # ids
+    topics: list[str] = field(default_factory=list)
+
+    def fields(self) -> dict[str, Any]:
+        return {"name": self.name, "type": self.type, "description": self.description,
+                "start_date": self.start_date, "end_date": self.end_date, "start_time": self.start_time,
+                "timezone": self.timezone, "date_note": self.date_note,
+                "recurring": True if self.recurring else None, "online": True if self.online else None,
+                "attendance": {"people": self.attendance},
+                "location": _location(self.city, self.state, self.country), "organizers": self.organizers,
+                "participants": self.participants, "topics": self.topics,
+                "sources": sources(self.sources, self.source_note)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipValues:
+    brigade: str
+    partner: str                        # created in the same change when it is new
+    status: str
+    sources: list[str]
+    source_note: str | None = None
+    kind: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    last_contact: str | None = None
+    priorities: list[str] = field(default_factory=list)
+    built: list[str] = field(default_factory=list)          # what built the relationship
+    introduced_by: str | None = None
+    referred_by: str | None = None
+    projects: list[str] = field(default_factory=list)       # names of projects done together
+    topics: list[str] = field(default_factory=list)
+    notes: str | None = None
+    partner_classification: str | None = None   # of a new partner
+    new_partner: bool = False           # create the partner even if a similar name exists
+
+    def fields(self) -> dict[str, Any]:
+        return {"kind": self.kind, "status": self.status, "start_date": self.start_date,
+                "end_date": self.end_date, "last_contact": self.last_contact, "priorities": self.priorities,
+                "relationship_building": self.built, "introduced_by": self.introduced_by,
+                "referred_by": self.referred_by, "projects": [{"name": n} for n in self.projects],
+                "topics": self.topics, "notes": self.notes, "sources": sources(self.sources, self.source_note)}
+
+    def partner_fields(self) -> dict[str, Any]:
+        """The fields of the partner, when it is new."""
+        return {"classification": self.partner_classification,
+                "sources": sources(self.sources, self.source_note)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class PartnershipEdit:
+    """New values for a partnership's fields; None leaves a field as it is, and a list
+    replaces the one there."""
+    brigade: str
+    partner: str
+    status: str | None = None
+    kind: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    last_contact: str | None = None
+    priorities: list[str] | None = None
+    built: list[str] | None = None
+    introduced_by: str | None = None
+    referred_by: str | None = None
+    notes: str | None = None
+    topics: list[str] | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return {"status": self.status, "kind": self.kind, "start_date": self.start_date,
+                "end_date": self.end_date, "last_contact": self.last_contact, "priorities": self.priorities,
+                "relationship_building": self.built, "introduced_by": self.introduced_by,
+                "referred_by": self.referred_by, "notes": self.notes, "topics": self.topics}
+
+
+NewRecord = BrigadeValues | PartnerValues | EventValues | PartnershipValues
+
+
+def add(reg: Registry, values: NewRecord) -> ChangeSet:
+    """The change that adds what `values` describe (a partnership with its partner, if new)."""
+    if isinstance(values, PartnershipValues):
+        return add_partnership(reg, values.brigade, values.partner, values.fields(),
+                               values.partner_fields(), values.new_partner)
+    return add_record(reg, values.record_kind, values.fields(), values.record_id)
+
+
+def update(reg: Registry, values: PartnershipEdit) -> ChangeSet:
+    """The change that edits a partnership (comments in its file are kept)."""
+    return update_partnership(reg, values.brigade, values.partner, values.changes())
 
 
 def _new_id(reg: Registry, given: str | None, name: str) -> str:
@@ -102,13 +293,8 @@ def _partner(reg: Registry, partner: str, create: bool) -> tuple[Record | None, 
 
 
 def find_partnership(reg: Registry, brigade: str, partner: str) -> Record:
-    b = resolve(reg, ["brigade"], brigade, "brigade")
-    p = resolve(reg, ["partner", "brigade"], partner, "partner")
-    record = reg.find(f"{b.id}--{p.id}", ["partnership"])
-    if record is None:
-        raise NameNotFound(f"{b.name} has no recorded partnership with {p.name}; add it with "
-                           "'peernet partnerships add'")
-    return record
+    """The partnership to edit (query.find.find_partnership), its absence told how to add it."""
+    return _find_partnership(reg, brigade, partner, hint="; add it with 'peernet partnerships add'")
 
 
 def edit(reg: Registry, record: Record, changes: dict[str, Any], title: str, verb: str) -> ChangeSet:
@@ -164,9 +350,20 @@ def rename_brigade(reg: Registry, brigade: str, new_name: str) -> ChangeSet:
                 f"Rename brigade: {record.name} -> {new_name}", "rename-brigade")
 
 
+RETIRED = ("inactive", "dissolved", "merged")
+
+
+def retirement_status(status: str) -> str:
+    """The status a brigade is retired with, one of RETIRED; a usage error otherwise."""
+    if status not in RETIRED:
+        raise UsageError(f"--status '{status}' is not one of: {', '.join(RETIRED)}")
+    return status
+
+
 def retire_brigade(reg: Registry, brigade: str, status: str, successor: str | None,
                    when: str | None) -> ChangeSet:
     """Mark a brigade inactive, dissolved, or merged into a successor."""
+    retirement_status(status)
     record = resolve(reg, ["brigade"], brigade, "brigade")
     if status == "merged" and not successor:
         raise UsageError("a merged brigade needs --successor BRIGADE")
@@ -174,10 +371,3 @@ def retire_brigade(reg: Registry, brigade: str, status: str, successor: str | No
     return edit(reg, record, {"status": status, "successor": succ, "dissolution_date": when},
                 f"Retire brigade: {record.name} ({status})", "retire-brigade")
 
-
-def close_names(reg: Registry, kind: str, name: str) -> list[str]:
-    """Ids of records whose name is within a typo or two of `name`."""
-    from peernet_cli.registry.names import normalise
-
-    names = {normalise(r.name): r.id for r in reg.of(kind).values()}
-    return [names[n] for n in difflib.get_close_matches(normalise(name), list(names), n=3, cutoff=0.88)]

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from peernet_cli.cli.context import load_network, registry_root
-from peernet_cli.cli.contributing import ask, carry_out, choice, enum_values, location
+from peernet_cli.cli.context import load_linked, registry_root
+from peernet_cli.cli.contributing import ask, ask_sources, carry_out, choice, enum_values
 from peernet_cli.cli.options import (
     Base,
     DryRun,
@@ -25,11 +25,8 @@ from peernet_cli.cli.options import (
     multi,
 )
 from peernet_cli.cli.render import render_record, render_rows
-from peernet_cli.errors import UsageError
 
 group = typer.Typer(help="Brigades and regional networks of brigades.", no_args_is_help=True)
-
-BRIGADE_COLS = ["id", "name", "status", "city", "state", "partners", "networks"]
 
 
 @group.command("list")
@@ -44,10 +41,11 @@ def brigades_list(
 ) -> None:
     """List brigades, e.g. `peernet brigades list --state NC --status active`."""
     from peernet_cli.query.listings import BrigadeFilter, list_brigades, sort_rows
+    from peernet_cli.query.rows import BRIGADE_COLUMNS
 
-    net = load_network(ctx)
-    rows = list_brigades(net, BrigadeFilter(state or [], status or [], network or [], topic or [], classification or []))
-    render_rows(sort_rows(rows, sort, limit), BRIGADE_COLS, fmt, "no brigades match", raw=raw)
+    linked = load_linked(ctx)
+    rows = list_brigades(linked, BrigadeFilter(state or [], status or [], network or [], topic or [], classification or []))
+    render_rows(sort_rows(rows, sort, limit), BRIGADE_COLUMNS, fmt, "no brigades match", raw=raw)
 
 
 @group.command("show")
@@ -57,8 +55,8 @@ def brigades_show(ctx: typer.Context, brigade: Annotated[str, typer.Argument(hel
     from peernet_cli.query.relations import show_brigade
     from peernet_cli.registry.names import resolve
 
-    net = load_network(ctx)
-    render_record(show_brigade(net, resolve(net.reg, ["brigade"], brigade)), fmt, raw=raw)
+    linked = load_linked(ctx)
+    render_record(show_brigade(linked, resolve(linked.reg, ["brigade"], brigade)), fmt, raw=raw)
 
 
 @group.command("related")
@@ -67,11 +65,12 @@ def brigades_related(ctx: typer.Context, brigade: Annotated[str, typer.Argument(
                      raw: RawOpt = False) -> None:
     """Brigades worth talking to: shared partners, partners of the same kind, shared topics."""
     from peernet_cli.query.relations import related_brigades
+    from peernet_cli.query.rows import RELATED_COLUMNS
     from peernet_cli.registry.names import resolve
 
-    net = load_network(ctx)
-    rows = related_brigades(net, resolve(net.reg, ["brigade"], brigade))
-    render_rows(rows[:limit] if limit is not None else rows, ["id", "name", "score", "reasons"], fmt,
+    linked = load_linked(ctx)
+    rows = related_brigades(linked, resolve(linked.reg, ["brigade"], brigade))
+    render_rows(rows[:limit] if limit is not None else rows, RELATED_COLUMNS, fmt,
                 "no related brigades found", raw=raw)
 
 
@@ -95,20 +94,18 @@ def brigades_add(
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Add a brigade and propose it as a pull request."""
-    from peernet_cli.change.records import add_record, sources
+    from peernet_cli.change import records
 
     registry_root(ctx)  # no registry, no questions
-    name = ask(name, "--name", "Brigade name")
-    status = choice(ask(status, "--status", "Status", enum_values("brigade", "status")), "brigade", "status", "--status")
-    source = ask(source, "--source", "Source (URL or document name)")
-    fields = {"name": name, "other_names": [{"name": n} for n in other_name or []], "aliases": alias,
-              "classification": choice(classification, "brigade", "classification", "--classification"),
-              "status": status, "founding_date": founding_date, "description": description,
-              "division_id": division_id,
-              "location": location(city, state, country, latitude, longitude), "website": website,
-              "topics": topic, "networks": [{"network": n, "role": "member"} for n in network or []],
-              "sources": sources(source if isinstance(source, list) else [source], source_note)}
-    carry_out(ctx, lambda reg: add_record(reg, "brigade", fields, id_), no_pr, dry_run, remote, base)
+    values = records.BrigadeValues(
+        name=ask(name, "--name", "Brigade name"),
+        status=choice(ask(status, "--status", "Status", enum_values("brigade", "status")), "brigade", "status", "--status"),
+        sources=ask_sources(source), source_note=source_note, record_id=id_,
+        classification=choice(classification, "brigade", "classification", "--classification"),
+        city=city, state=state, country=country, latitude=latitude, longitude=longitude, website=website,
+        description=description, founding_date=founding_date, division_id=division_id,
+        other_names=other_name or [], aliases=alias or [], networks=network or [], topics=topic or [])
+    carry_out(ctx, lambda reg: records.add(reg, values), no_pr, dry_run, remote, base)
 
 
 @group.command("rename")
@@ -132,8 +129,7 @@ def brigades_retire(
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Mark a brigade inactive, dissolved, or merged into a successor."""
-    from peernet_cli.change.records import retire_brigade
+    from peernet_cli.change.records import retire_brigade, retirement_status
 
-    if status not in ("inactive", "dissolved", "merged"):
-        raise UsageError(f"--status '{status}' is not one of: inactive, dissolved, merged")
+    retirement_status(status)   # refused before the registry is read
     carry_out(ctx, lambda reg: retire_brigade(reg, brigade, status, successor, date_), no_pr, dry_run, remote, base)

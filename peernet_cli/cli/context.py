@@ -7,9 +7,12 @@ registers it."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from peernet_cli.query.listings import LinkedRegistry
 
 
 def registry_root(ctx: typer.Context) -> Path:
@@ -27,22 +30,22 @@ def load_registry(ctx: typer.Context) -> Any:
     return load(registry_root(ctx))
 
 
-def load_network(ctx: typer.Context) -> Any:
-    """Load the registry once for a query command; unreadable files are a warning here
-    (validate is where they are errors)."""
+def load_linked(ctx: typer.Context) -> LinkedRegistry:
+    """Load the registry once for a query command, its links indexed; unreadable files are a
+    warning here (validate is where they are errors)."""
     from peernet_cli.cli import output
-    from peernet_cli.query.listings import Network
+    from peernet_cli.query.listings import LinkedRegistry
 
     reg = load_registry(ctx)
     bad = len(reg.unreadable) + len(reg.stray)
     if bad:
         output.message(f"peernet: warning: {bad} file(s) could not be read and are left out; "
                        "run 'peernet validate' to see why")
-    return Network(reg)
+    return LinkedRegistry(reg)
 
 
-def resolve_ids(net: Any, kinds: list[str], names: list[str] | None, label: str) -> list[str]:
+def resolve_ids(linked: LinkedRegistry, kinds: list[str], names: list[str] | None, label: str) -> list[str]:
     """The ids of the records the given names (ids, aliases, names…) stand for."""
     from peernet_cli.registry.names import resolve
 
-    return [resolve(net.reg, kinds, n, label).id for n in names or []]
+    return [resolve(linked.reg, kinds, n, label).id for n in names or []]

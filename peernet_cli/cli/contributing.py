@@ -8,12 +8,16 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, overload
 
 import typer
 
 from peernet_cli.cli.context import registry_root
 from peernet_cli.errors import UsageError
+
+if TYPE_CHECKING:
+    from peernet_cli.change.changeset import ChangeSet
+    from peernet_cli.registry.loader import Registry
 
 
 def enum_values(kind: str, field: str) -> list[str]:
@@ -47,6 +51,12 @@ def ask(value: Any, flag: str, label: str, choices: list[str] | None = None,
         typer.echo(f"  {problem or 'a value is needed'}", err=True)
 
 
+@overload
+def choice(value: str, kind: str, field: str, flag: str) -> str: ...
+@overload
+def choice(value: str | None, kind: str, field: str, flag: str) -> str | None: ...
+
+
 def choice(value: str | None, kind: str, field: str, flag: str) -> str | None:
     """Refuse a bad enum value early, as a usage error naming the allowed values."""
     if value is None:
@@ -57,17 +67,18 @@ def choice(value: str | None, kind: str, field: str, flag: str) -> str | None:
     return value
 
 
-def location(city: str | None, state: str | None, country: str | None,
-             latitude: float | None = None, longitude: float | None = None) -> dict[str, Any]:
-    return {"city": city, "state": state, "country": country, "latitude": latitude, "longitude": longitude}
+def ask_sources(given: list[str] | None) -> list[str]:
+    """The --source values, or on a terminal the one source asked for."""
+    answer = ask(given, "--source", "Source (URL or document name)")
+    return answer if isinstance(answer, list) else [answer]
 
 
-def carry_out(ctx: typer.Context, build: Callable[[Any], Any], no_pr: bool, dry_run: bool, remote: str,
-              base: str | None) -> None:
-    """Build the change from the registry with `build(registry)`, check it, then print its diff,
-    write it, or commit it on a branch and open its pull request. A change that is carried out
-    is built under the change lock, from the registry as another run may just have left it."""
-    from peernet_cli.change.propose import commit_on_branch, preview, submit, write_only
+def carry_out(ctx: typer.Context, build: Callable[[Registry], ChangeSet], no_pr: bool, dry_run: bool,
+              remote: str, base: str | None) -> None:
+    """Carry out the change `build(registry)` makes (change.propose): print its diff (--dry-run),
+    write it (--no-pr), or propose it as a pull request; each checks it first, and the last two
+    build it under the change lock, from the registry as another run may just have left it."""
+    from peernet_cli.change.propose import preview, pull_request, write_only
     from peernet_cli.cli import output
 
     root = registry_root(ctx)
@@ -75,13 +86,10 @@ def carry_out(ctx: typer.Context, build: Callable[[Any], Any], no_pr: bool, dry_
     if dry_run:
         output.write(preview(root, build, today))
         output.message("peernet: dry run; nothing was written")
-        return
-    if no_pr:
+    elif no_pr:
         for rel in write_only(root, build, today, output.message).written:
             output.message(f"peernet: wrote {rel}")
-        return
-    repo, branch, commit = commit_on_branch(root, build, today, remote, base, output.message)
-    output.message(f"peernet: committed {commit[:10]} on branch {branch}; your branch is unchanged")
-    url = submit(repo, branch, remote, base)
-    output.message(f"peernet: pull request opened for {branch}")
-    output.write(url)
+    else:
+        proposal = pull_request(root, build, today, remote, base, output.message)
+        output.message(f"peernet: pull request opened for {proposal.branch}")
+        output.write(proposal.url)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from peernet_cli.cli.context import load_network, registry_root, resolve_ids
-from peernet_cli.cli.contributing import ask, carry_out, choice, enum_values, location
+from peernet_cli.cli.context import load_linked, registry_root, resolve_ids
+from peernet_cli.cli.contributing import ask, ask_sources, carry_out, choice, enum_values
 from peernet_cli.cli.options import (
     AsOf,
     Base,
@@ -32,8 +32,6 @@ from peernet_cli.cli.render import emit_text, render_record, render_rows
 
 group = typer.Typer(help="Convenings, webinars, summits and other events.", no_args_is_help=True)
 
-EVENT_COLS = ["id", "name", "type", "start_date", "where", "organizers"]
-
 
 @group.command("list")
 def events_list(
@@ -47,12 +45,13 @@ def events_list(
 ) -> None:
     """List events, e.g. `peernet events list --year 2015 --type peer-convening`."""
     from peernet_cli.query.listings import EventFilter, list_events, sort_rows
+    from peernet_cli.query.rows import EVENT_COLUMNS
 
-    net = load_network(ctx)
+    linked = load_linked(ctx)
     orgs = ["brigade", "partner", "network"]
-    f = EventFilter(year or [], type_ or [], resolve_ids(net, orgs, participant, "organization"),
-                    resolve_ids(net, orgs, organizer, "organization"), city or [])
-    render_rows(sort_rows(list_events(net, f), sort, limit), EVENT_COLS, fmt, "no events match", raw=raw)
+    f = EventFilter(year or [], type_ or [], resolve_ids(linked, orgs, participant, "organization"),
+                    resolve_ids(linked, orgs, organizer, "organization"), city or [])
+    render_rows(sort_rows(list_events(linked, f), sort, limit), EVENT_COLUMNS, fmt, "no events match", raw=raw)
 
 
 @group.command("show")
@@ -62,8 +61,8 @@ def events_show(ctx: typer.Context, event: Annotated[str, typer.Argument(help="E
     from peernet_cli.query.relations import show_event
     from peernet_cli.registry.names import resolve
 
-    net = load_network(ctx)
-    render_record(show_event(net, resolve(net.reg, ["event"], event)), fmt, raw=raw)
+    linked = load_linked(ctx)
+    render_record(show_event(linked, resolve(linked.reg, ["event"], event)), fmt, raw=raw)
 
 
 @group.command("add")
@@ -86,19 +85,18 @@ def events_add(
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Add an event and propose it as a pull request."""
-    from peernet_cli.change.records import add_record, sources
+    from peernet_cli.change import records
 
     registry_root(ctx)  # no registry, no questions
-    name = ask(name, "--name", "Event name")
-    type_ = choice(ask(type_, "--type", "Type", enum_values("event", "type")), "event", "type", "--type")
-    source = ask(source, "--source", "Source (URL or document name)")
-    fields = {"name": name, "type": type_, "description": description, "start_date": start_date,
-              "end_date": end_date, "start_time": start_time, "timezone": timezone, "date_note": date_note,
-              "recurring": True if recurring else None, "online": True if online else None,
-              "attendance": {"people": attendance},
-              "location": location(city, state, country), "organizers": organizer, "participants": participant,
-              "topics": topic, "sources": sources(source if isinstance(source, list) else [source], source_note)}
-    carry_out(ctx, lambda reg: add_record(reg, "event", fields, id_), no_pr, dry_run, remote, base)
+    values = records.EventValues(
+        name=ask(name, "--name", "Event name"),
+        type=choice(ask(type_, "--type", "Type", enum_values("event", "type")), "event", "type", "--type"),
+        sources=ask_sources(source), source_note=source_note, record_id=id_, description=description,
+        start_date=start_date, end_date=end_date, start_time=start_time, timezone=timezone,
+        date_note=date_note, recurring=recurring, online=online, attendance=attendance, city=city,
+        state=state, country=country, organizers=organizer or [], participants=participant or [],
+        topics=topic or [])
+    carry_out(ctx, lambda reg: records.add(reg, values), no_pr, dry_run, remote, base)
 
 
 @group.command("export")
@@ -109,7 +107,7 @@ def events_export(ctx: typer.Context, fmt: Annotated[str, typer.Option("--format
     from peernet_cli.publish.ics import to_ics
 
     one_of(fmt, ("ics",))
-    text, skipped = to_ics(load_network(ctx).reg, as_of_date(as_of))
+    text, skipped = to_ics(load_linked(ctx).reg, as_of_date(as_of))
     if skipped:
         out.message(f"peernet: left out {len(skipped)} event(s) without a full start date: {', '.join(skipped)}")
     emit_text(text, output)

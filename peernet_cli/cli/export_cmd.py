@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from enum import Enum
 from pathlib import Path
 from typing import Annotated
 
@@ -10,13 +9,7 @@ import typer
 
 from peernet_cli.cli.context import load_registry
 from peernet_cli.cli.options import RawOpt
-
-
-class ExportFormat(str, Enum):
-    csv = "csv"
-    json = "json"
-    sqlite = "sqlite"
-    datapackage = "datapackage"
+from peernet_cli.publish.export_formats import ExportFormat
 
 
 def export(

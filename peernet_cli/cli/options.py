@@ -12,10 +12,19 @@ import typer
 
 from peernet_cli.errors import UsageError
 
-# --- listings ----------------------------------------------------------------------------
+# --- output formats ----------------------------------------------------------------------
+#
+# - a listing or a record (`list`, `show`, `related`, `search`) takes `--format` as a `Format`,
+#   the one set for them, checked by Typer; render.py and output.py write each of its members;
+# - a command writing a set of its own declares it once, next to the code that writes it: the
+#   reports and the map (report_cmd.py), validate and events export as a tuple checked with
+#   `one_of` (`format_help` writes the "a, b or c." help from the same tuple); export as
+#   `ExportFormat` (publish/export_formats.py), which the exporter checks against as well.
 
 
 class Format(str, Enum):
+    """What a listing or a record is written as."""
+
     table = "table"
     json = "json"
     csv = "csv"
@@ -59,6 +68,11 @@ def as_of_date(text: str | None) -> date:
         return date.fromisoformat(text)
     except ValueError:
         raise UsageError(f"--as-of '{text}' is not a date; write YYYY-MM-DD") from None
+
+
+def format_help(allowed: tuple[str, ...]) -> str:
+    """The --format help of a command with its own set: "md, json or table."."""
+    return f"{', '.join(allowed[:-1])} or {allowed[-1]}." if len(allowed) > 1 else f"{allowed[0]}."
 
 
 def one_of(value: str, allowed: tuple[str, ...]) -> str:

@@ -29,8 +29,10 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
+
+from peernet_cli.cli.options import Format
 
 # The data formats and the text rules live below the CLI; they are named here too, so a command
 # renders through one module.
@@ -44,8 +46,6 @@ from peernet_cli.safetext import visible
 from peernet_cli.safetext import workflow_command as workflow_command
 
 safe_text = visible  # what tables and messages show: registry text made visible, never acted on
-
-FORMATS = ("table", "json", "csv", "yaml")
 
 _color_choice = "auto"
 
@@ -113,7 +113,7 @@ def to_json(data: Any) -> str:
 # --- tables -----------------------------------------------------------------------------------
 
 
-def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
+def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
     """A table for a person. Every header, cell and the title is a rich Text of safe_text, so
     nothing from the registry is read as markup or reaches the terminal as a control code."""
     from rich.table import Table
@@ -128,14 +128,14 @@ def table(rows: Sequence[dict[str, Any]], columns: Sequence[str], title: str | N
     _console(sys.stdout).print(tab)
 
 
-def emit(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: str, title: str | None = None,
+def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: Format, title: str | None = None,
          raw: bool = False) -> None:
     """Render a listing in the chosen format on stdout (`raw`: CSV text exactly as stored)."""
-    if fmt == "json":
+    if fmt is Format.json:
         write(to_json([{c: r.get(c) for c in columns} for r in rows]))
-    elif fmt == "csv":
+    elif fmt is Format.csv:
         write(to_csv(rows, columns, raw))
-    elif fmt == "yaml":
+    elif fmt is Format.yaml:
         write(to_yaml([{c: r.get(c) for c in columns if r.get(c) is not None} for r in rows]))
     else:
         table(rows, columns, title)

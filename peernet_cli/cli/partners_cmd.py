@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from peernet_cli.cli.context import load_network, registry_root, resolve_ids
-from peernet_cli.cli.contributing import ask, carry_out, choice, enum_values, location
+from peernet_cli.cli.context import load_linked, registry_root, resolve_ids
+from peernet_cli.cli.contributing import ask, ask_sources, carry_out, choice, enum_values
 from peernet_cli.cli.options import (
     Base,
     DryRun,
@@ -28,8 +28,6 @@ from peernet_cli.cli.render import render_record, render_rows
 
 group = typer.Typer(help="Partner organizations.", no_args_is_help=True)
 
-PARTNER_COLS = ["id", "name", "classification", "brigades", "status", "kind"]
-
 
 @group.command("list")
 def partners_list(
@@ -43,11 +41,12 @@ def partners_list(
 ) -> None:
     """List partners, e.g. `peernet partners list --brigade boston --status active`."""
     from peernet_cli.query.listings import PartnershipFilter, list_partners, sort_rows
+    from peernet_cli.query.rows import PARTNER_COLUMNS
 
-    net = load_network(ctx)
-    f = PartnershipFilter(brigade=resolve_ids(net, ["brigade"], brigade, "brigade"), status=status or [],
+    linked = load_linked(ctx)
+    f = PartnershipFilter(brigade=resolve_ids(linked, ["brigade"], brigade, "brigade"), status=status or [],
                           kind=kind or [], classification=classification or [], topic=topic or [])
-    render_rows(sort_rows(list_partners(net, f), sort, limit), PARTNER_COLS, fmt, "no partners match", raw=raw)
+    render_rows(sort_rows(list_partners(linked, f), sort, limit), PARTNER_COLUMNS, fmt, "no partners match", raw=raw)
 
 
 @group.command("show")
@@ -57,8 +56,8 @@ def partners_show(ctx: typer.Context, partner: Annotated[str, typer.Argument(hel
     from peernet_cli.query.relations import show_partner
     from peernet_cli.registry.names import resolve
 
-    net = load_network(ctx)
-    render_record(show_partner(net, resolve(net.reg, ["partner"], partner)), fmt, raw=raw)
+    linked = load_linked(ctx)
+    render_record(show_partner(linked, resolve(linked.reg, ["partner"], partner)), fmt, raw=raw)
 
 
 @group.command("add")
@@ -77,16 +76,16 @@ def partners_add(
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Add a partner organization and propose it as a pull request."""
-    from peernet_cli.change.records import add_record, sources
+    from peernet_cli.change import records
 
     registry_root(ctx)  # no registry, no questions
-    name = ask(name, "--name", "Organization name")
-    classification = choice(ask(classification, "--classification", "Classification", enum_values("partner", "classification")),
-                            "partner", "classification", "--classification")
-    source = ask(source, "--source", "Source (URL or document name)")
-    fields = {"name": name, "other_names": [{"name": n} for n in other_name or []],
-              "classification": classification, "description": description, "website": website,
-              "location": location(city, state, country, latitude, longitude), "division_id": division_id,
-              "parent": parent, "topics": topic, "networks": [{"network": n, "role": "member"} for n in network or []],
-              "sources": sources(source if isinstance(source, list) else [source], source_note)}
-    carry_out(ctx, lambda reg: add_record(reg, "partner", fields, id_), no_pr, dry_run, remote, base)
+    values = records.PartnerValues(
+        name=ask(name, "--name", "Organization name"),
+        classification=choice(ask(classification, "--classification", "Classification",
+                                  enum_values("partner", "classification")),
+                              "partner", "classification", "--classification"),
+        sources=ask_sources(source), source_note=source_note, record_id=id_, description=description,
+        website=website, city=city, state=state, country=country, latitude=latitude, longitude=longitude,
+        division_id=division_id, other_names=other_name or [], parent=parent, networks=network or [],
+        topics=topic or [])
+    carry_out(ctx, lambda reg: records.add(reg, values), no_pr, dry_run, remote, base)

@@ -6,8 +6,8 @@ from typing import Annotated
 
 import typer
 
-from peernet_cli.cli.context import load_network, registry_root, resolve_ids
-from peernet_cli.cli.contributing import ask, carry_out, choice, enum_values
+from peernet_cli.cli.context import load_linked, registry_root, resolve_ids
+from peernet_cli.cli.contributing import ask, ask_sources, carry_out, choice, enum_values
 from peernet_cli.cli.options import (
     Base,
     DryRun,
@@ -28,8 +28,6 @@ from peernet_cli.cli.render import render_record, render_rows
 
 group = typer.Typer(help="Brigade–partner relationships.", no_args_is_help=True)
 
-SHIP_COLS = ["id", "brigade", "partner_name", "classification", "kind", "status", "last_contact"]
-
 
 @group.command("list")
 def partnerships_list(
@@ -44,12 +42,14 @@ def partnerships_list(
 ) -> None:
     """List partnerships, e.g. `peernet partnerships list --status prospective`."""
     from peernet_cli.query.listings import PartnershipFilter, list_partnerships, sort_rows
+    from peernet_cli.query.rows import PARTNERSHIP_COLUMNS
 
-    net = load_network(ctx)
-    f = PartnershipFilter(brigade=resolve_ids(net, ["brigade"], brigade, "brigade"),
-                          partner=resolve_ids(net, ["partner", "brigade"], partner, "partner"),
+    linked = load_linked(ctx)
+    f = PartnershipFilter(brigade=resolve_ids(linked, ["brigade"], brigade, "brigade"),
+                          partner=resolve_ids(linked, ["partner", "brigade"], partner, "partner"),
                           status=status or [], kind=kind or [], classification=classification or [], topic=topic or [])
-    render_rows(sort_rows(list_partnerships(net, f), sort, limit), SHIP_COLS, fmt, "no partnerships match", raw=raw)
+    render_rows(sort_rows(list_partnerships(linked, f), sort, limit), PARTNERSHIP_COLUMNS, fmt,
+                "no partnerships match", raw=raw)
 
 
 @group.command("show")
@@ -57,22 +57,11 @@ def partnerships_show(ctx: typer.Context, brigade: Annotated[str, typer.Argument
                       partner: Annotated[str | None, typer.Argument(help="Partner.")] = None,
                       fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
     """Show one partnership: `peernet partnerships show boston gmnc`."""
-    from peernet_cli.errors import NameNotFound
+    from peernet_cli.query.find import find_partnership
     from peernet_cli.query.relations import show_partnership
-    from peernet_cli.registry.names import resolve
 
-    net = load_network(ctx)
-    if partner is None:
-        record = net.reg.find(brigade, ["partnership"])
-        if record is None:
-            raise NameNotFound(f"no partnership with id '{brigade}'; give BRIGADE PARTNER")
-    else:
-        b = resolve(net.reg, ["brigade"], brigade, "brigade")
-        p = resolve(net.reg, ["partner", "brigade"], partner, "partner")
-        record = net.reg.find(f"{b.id}--{p.id}", ["partnership"])
-        if record is None:
-            raise NameNotFound(f"{b.name} has no recorded partnership with {p.name}")
-    render_record(show_partnership(net, record), fmt, raw=raw)
+    linked = load_linked(ctx)
+    render_record(show_partnership(linked, find_partnership(linked.reg, brigade, partner)), fmt, raw=raw)
 
 
 @group.command("add")
@@ -99,23 +88,20 @@ def partnerships_add(
 
     Example: peernet partnerships add --brigade boston --partner "City of Boston" --status active --source https://…
     """
-    from peernet_cli.change.records import add_partnership, sources
+    from peernet_cli.change import records
 
     registry_root(ctx)  # no registry, no questions
-    brigade = ask(brigade, "--brigade", "Brigade")
-    partner = ask(partner, "--partner", "Partner organization")
-    status = choice(ask(status, "--status", "Status", enum_values("partnership", "status")), "partnership", "status", "--status")
-    source = ask(source, "--source", "Source (URL or document name)")
-    fields = {"kind": choice(kind, "partnership", "kind", "--kind"), "status": status,
-              "start_date": start_date, "end_date": end_date, "last_contact": last_contact,
-              "priorities": priority, "relationship_building": built, "introduced_by": introduced_by,
-              "referred_by": referred_by, "projects": [{"name": n} for n in project or []],
-              "topics": topic, "notes": notes,
-              "sources": sources(source if isinstance(source, list) else [source], source_note)}
-    extra = {"classification": choice(partner_classification, "partner", "classification", "--partner-classification"),
-             "sources": fields["sources"]}
-    carry_out(ctx, lambda reg: add_partnership(reg, brigade, partner, fields, extra, new_partner),
-              no_pr, dry_run, remote, base)
+    values = records.PartnershipValues(
+        brigade=ask(brigade, "--brigade", "Brigade"), partner=ask(partner, "--partner", "Partner organization"),
+        status=choice(ask(status, "--status", "Status", enum_values("partnership", "status")),
+                      "partnership", "status", "--status"),
+        sources=ask_sources(source), source_note=source_note, kind=choice(kind, "partnership", "kind", "--kind"),
+        start_date=start_date, end_date=end_date, last_contact=last_contact, priorities=priority or [],
+        built=built or [], introduced_by=introduced_by, referred_by=referred_by, projects=project or [],
+        topics=topic or [], notes=notes,
+        partner_classification=choice(partner_classification, "partner", "classification", "--partner-classification"),
+        new_partner=new_partner)
+    carry_out(ctx, lambda reg: records.add(reg, values), no_pr, dry_run, remote, base)
 
 
 @group.command("update")
@@ -131,11 +117,11 @@ def partnerships_update(
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
     """Edit a partnership, e.g. `--status ended --last-contact 2022-05-01`. Comments in the file are kept."""
-    from peernet_cli.change.records import update_partnership
+    from peernet_cli.change import records
 
-    changes = {"status": choice(status, "partnership", "status", "--status"),
-               "kind": choice(kind, "partnership", "kind", "--kind"), "start_date": start_date,
-               "end_date": end_date, "last_contact": last_contact, "priorities": priority,
-               "relationship_building": built, "introduced_by": introduced_by, "referred_by": referred_by,
-               "notes": notes, "topics": topic}
-    carry_out(ctx, lambda reg: update_partnership(reg, brigade, partner, changes), no_pr, dry_run, remote, base)
+    values = records.PartnershipEdit(
+        brigade=brigade, partner=partner, status=choice(status, "partnership", "status", "--status"),
+        kind=choice(kind, "partnership", "kind", "--kind"), start_date=start_date, end_date=end_date,
+        last_contact=last_contact, priorities=priority, built=built, introduced_by=introduced_by,
+        referred_by=referred_by, notes=notes, topics=topic)
+    carry_out(ctx, lambda reg: records.update(reg, values), no_pr, dry_run, remote, base)

@@ -3,7 +3,7 @@ report text. The formatting itself is in peernet_cli.output, imported only when 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +11,7 @@ from peernet_cli.cli.options import Format
 from peernet_cli.errors import UsageError
 
 
-def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: Format,
+def render_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: Format,
                 empty: str, title: str | None = None, raw: bool = False) -> None:
     """A listing; `raw` (--raw): CSV text exactly as stored, without the formula guard."""
     from peernet_cli.cli import output
@@ -21,7 +21,7 @@ def render_rows(rows: Sequence[dict[str, Any]], columns: Sequence[str], fmt: For
         if fmt is Format.json:
             output.write("[]")
         return
-    output.emit(rows, columns, fmt.value, title, raw)
+    output.emit(rows, columns, fmt, title, raw)
 
 
 def render_record(data: dict[str, Any], fmt: Format, raw: bool = False) -> None:
@@ -38,14 +38,14 @@ def render_record(data: dict[str, Any], fmt: Format, raw: bool = False) -> None:
         output.write(output.to_csv([data["record"]], list(data["record"]), raw))
         return
     record = data["record"]
-    output.emit([{"field": k, "value": v} for k, v in record.items()], ["field", "value"], "table",
+    output.emit([{"field": k, "value": v} for k, v in record.items()], ["field", "value"], Format.table,
                 f"{data['kind']} {record.get('id')}")
     for section, value in data.items():
         if section in ("kind", "record") or not value:
             continue
         rows = value if isinstance(value, list) else [value]
         columns = list(rows[0])
-        output.emit(rows, columns, "table", section.replace("_", " "))
+        output.emit(rows, columns, Format.table, section.replace("_", " "))
 
 
 def emit_text(text: str | bytes, output: Path | None) -> None:
@@ -65,16 +65,16 @@ def emit_text(text: str | bytes, output: Path | None) -> None:
     out.message(f"peernet: wrote {output}")
 
 
-def emit_report_rows(rows: list[dict[str, Any]], columns: list[str], fmt: str, output: Path | None,
+def emit_report_rows(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: str, output: Path | None,
                      raw: bool = False) -> None:
     """Report rows as json or csv (to stdout or --output), or a table on stdout."""
     from peernet_cli.cli import output as out
 
-    if fmt == "json":
+    if fmt == Format.json:
         emit_text(out.to_json(rows), output)
-    elif fmt == "csv":
+    elif fmt == Format.csv:
         emit_text(out.to_csv(rows, columns, raw), output)
-    elif output is None and fmt == "table":
-        out.emit(rows, columns, "table")
+    elif output is None and fmt == Format.table:
+        out.emit(rows, columns, Format.table)
     else:
         raise UsageError("--output needs --format json, csv or md")

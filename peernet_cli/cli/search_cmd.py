@@ -6,7 +6,7 @@ from typing import Annotated
 
 import typer
 
-from peernet_cli.cli.context import load_network
+from peernet_cli.cli.context import load_linked
 from peernet_cli.cli.options import Format, FormatOpt, LimitOpt, RawOpt, multi
 from peernet_cli.cli.render import render_rows
 
@@ -16,12 +16,11 @@ def search(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Words t
            fmt: FormatOpt = Format.table, limit: LimitOpt = 20,
            raw: RawOpt = False) -> None:
     """Search names, descriptions, priorities, notes and topics; best matches first."""
+    from peernet_cli.query.rows import SEARCH_COLUMNS
     from peernet_cli.query.search import search as run
 
-    net = load_network(ctx)
-    hits = run(net.reg, text, kind or None)
-    render_rows(hits[:limit] if limit is not None else hits, ["kind", "id", "name", "score", "matched"], fmt,
-                f"nothing matches '{text}'", raw=raw)
+    hits = run(load_linked(ctx).reg, text, kind or None)
+    render_rows(hits[:limit] if limit is not None else hits, SEARCH_COLUMNS, fmt, f"nothing matches '{text}'", raw=raw)
 
 
 command = search  # registered as `peernet search` by app.py

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from peernet_cli.cli.context import registry_root
-from peernet_cli.cli.options import as_of_date
+from peernet_cli.cli.options import as_of_date, one_of
 from peernet_cli.errors import ExitCode, UsageError
 
 VALIDATE_FORMATS = ("text", "json", "github")
@@ -30,8 +30,7 @@ def validate(
     from peernet_cli.check.validate import validate as run
     from peernet_cli.cli import output
 
-    if fmt not in VALIDATE_FORMATS:
-        raise UsageError(f"--format must be one of: {', '.join(VALIDATE_FORMATS)} (got '{fmt}')")
+    one_of(fmt, VALIDATE_FORMATS)
     today = as_of_date(as_of)
     root = registry_root(ctx)
     for path in paths or []:

@@ -9,6 +9,7 @@ disk (file://) and fetches nothing. `write_site` puts the files in a folder atom
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
 from pathlib import Path
@@ -18,7 +19,7 @@ from peernet_cli.check.rules import parse_partial
 from peernet_cli.errors import UsageError
 from peernet_cli.files import publish_folder, write_text
 from peernet_cli.publish import graph, mapdraw
-from peernet_cli.query.listings import Network
+from peernet_cli.query.listings import LinkedRegistry
 from peernet_cli.query.reports import brigade_profile, events_report, followups, summary
 
 MARKER = ".peernet-dashboard"
@@ -75,7 +76,7 @@ def _page(title: str, body: str, as_of: str, *, depth: int = 0, current: str = "
     )
 
 
-def _table(rows: list[dict[str, Any]], columns: list[tuple[str, str]], cell: Any = None,
+def _table(rows: Sequence[Mapping[str, Any]], columns: list[tuple[str, str]], cell: Any = None,
            empty: str = "None recorded.") -> str:
     if not rows:
         return f'<p class="empty">{_e(empty)}</p>\n'
@@ -136,8 +137,8 @@ def bar_chart(title: str, counts: dict[str, int], colors: dict[str, str] | None 
 # --- pages --------------------------------------------------------------------------------
 
 
-def _index(net: Network, as_of: date) -> str:
-    data = summary(net, as_of)
+def _index(linked: LinkedRegistry, as_of: date) -> str:
+    data = summary(linked, as_of)
     c = data["counts"]
     fresh = data["freshness"]
     cards = "".join(f'<div class="card"><span class="num">{n}</span> {_e(what)}</div>' for what, n in c.items())
@@ -158,15 +159,15 @@ def _index(net: Network, as_of: date) -> str:
         bar_chart("Most common topics", data["top_topics"], chart_id="chart-topics"),
         bar_chart("Events by year", data["events_by_year"], chart_id="chart-events"),
     ])
-    brigades = sorted(net.reg.of("brigade").values(), key=lambda r: r.name.casefold())
+    brigades = sorted(linked.reg.of("brigade").values(), key=lambda r: r.name.casefold())
     lonely = set(data["brigades_without_partnership"])
     items = "".join(
         f'<li><a href="brigades/{_e(b.id)}.html">{_e(b.name)}</a> '
         f'<span class="muted">{_e((b.get("location") or {}).get("state") or "")} · '
-        f'{len(net.by_brigade.get(b.id, []))} partner(s)</span></li>' for b in brigades)
-    lonely_html = ("<ul>" + "".join(f'<li><a href="brigades/{_e(i)}.html">{_e(net.name_of(i))}</a></li>'
+        f'{len(linked.by_brigade.get(b.id, []))} partner(s)</span></li>' for b in brigades)
+    lonely_html = ("<ul>" + "".join(f'<li><a href="brigades/{_e(i)}.html">{_e(linked.name_of(i))}</a></li>'
                                     for i in sorted(lonely)) + "</ul>") if lonely else '<p class="empty">None.</p>'
-    n_follow = len(followups(net, as_of, FOLLOWUP_DAYS))
+    n_follow = len(followups(linked, as_of, FOLLOWUP_DAYS))
     body = (
         f'<section class="cards">{cards}</section>\n'
         f'<p>Freshness: {fresh["verified_or_contacted_last_year"]} of {fresh["records"]} records '
@@ -181,7 +182,7 @@ def _index(net: Network, as_of: date) -> str:
     return _page("The network", body, data["as_of"], current="index.html")
 
 
-def map_data(net: Network, g: graph.Graph) -> dict[str, Any]:
+def map_data(linked: LinkedRegistry, g: graph.Graph) -> dict[str, Any]:
     """What the map's side panel, filters and search need, keyed by node id."""
     nodes = {}
     for n in g.nodes:
@@ -189,7 +190,7 @@ def map_data(net: Network, g: graph.Graph) -> dict[str, Any]:
                           "state": n.get("state") or "",
                           "page": f"brigades/{n['id']}.html" if n["kind"] == "brigade" else ""}
     ships = []
-    for s in net.partnerships():
+    for s in linked.partnerships():
         if s.get("brigade") in nodes and s.get("partner") in nodes:
             ships.append({"id": s.id, "brigade": s.get("brigade"), "partner": s.get("partner"),
                           "status": str(s.get("status") or "unknown"), "kind": str(s.get("kind") or "unknown"),
@@ -197,11 +198,11 @@ def map_data(net: Network, g: graph.Graph) -> dict[str, Any]:
     return {"nodes": nodes, "partnerships": ships}
 
 
-def _map_page(net: Network, as_of: date) -> str:
-    g = graph.build(net.reg)
+def _map_page(linked: LinkedRegistry, as_of: date) -> str:
+    g = graph.build(linked.reg)
     pos = graph.layout(g)
     svg = mapdraw.to_svg(g, pos)
-    data = map_data(net, g)
+    data = map_data(linked, g)
     states = sorted({n["state"] for n in data["nodes"].values() if n["state"] and n["kind"] == "brigade"})
     statuses = sorted({s["status"] for s in data["partnerships"]},
                       key=lambda s: (STATUS_ORDER.index(s) if s in STATUS_ORDER else 99, s))
@@ -254,8 +255,8 @@ def _map_page(net: Network, as_of: date) -> str:
                  body_class="map-page")
 
 
-def _followups_page(net: Network, as_of: date) -> str:
-    rows = followups(net, as_of, FOLLOWUP_DAYS)
+def _followups_page(linked: LinkedRegistry, as_of: date) -> str:
+    rows = followups(linked, as_of, FOLLOWUP_DAYS)
 
     def cell(key: str, row: dict[str, Any]) -> str:
         if key == "brigade_name":
@@ -275,13 +276,13 @@ def _followups_page(net: Network, as_of: date) -> str:
     return _page("Follow-ups", body, as_of.isoformat(), current="followups.html")
 
 
-def _events_page(net: Network, as_of: date) -> str:
-    rows = events_report(net, as_of)
+def _events_page(linked: LinkedRegistry, as_of: date) -> str:
+    rows = events_report(linked, as_of)
     today = as_of.isoformat()
     parts = []
     year = None
     for row in rows:
-        record = net.reg.of("event")[row["id"]]
+        record = linked.reg.of("event")[row["id"]]
         start = str(row["start_date"] or "")
         y = start[:4] or "Date unknown"
         if y != year:
@@ -292,7 +293,7 @@ def _events_page(net: Network, as_of: date) -> str:
         when = start + (f" – {row['end_date']}" if row.get("end_date") else "")
         span = parse_partial(start) if start else None
         tense = "undated" if span is None else "upcoming" if span[0] > as_of else "past"
-        people = [net.name_of(i) for i in row["organizers"]]
+        people = [linked.name_of(i) for i in row["organizers"]]
         parts.append(
             f'<li class="event {tense}" id="{_e(row["id"])}">'
             f'<p class="when">{_e(when or row.get("date_note") or "date unknown")}'
@@ -309,12 +310,12 @@ def _events_page(net: Network, as_of: date) -> str:
     return _page("Events", body, today, current="events.html")
 
 
-def _brigade_page(net: Network, brigade_id: str, as_of: date) -> str:
-    data = brigade_profile(net, brigade_id, as_of)
+def _brigade_page(linked: LinkedRegistry, brigade_id: str, as_of: date) -> str:
+    data = brigade_profile(linked, brigade_id, as_of)
     b = data["brigade"]
     loc = b.get("location") or {}
     where = ", ".join(str(loc[k]) for k in ("city", "state") if loc.get(k))
-    brigades = net.reg.of("brigade")
+    brigades = linked.reg.of("brigade")
 
     def link(record_id: Any, name: Any) -> str:
         if record_id in brigades and record_id != brigade_id:
@@ -340,7 +341,7 @@ def _brigade_page(net: Network, brigade_id: str, as_of: date) -> str:
     if site:
         facts.append(f'<a href="{_e(site)}" rel="noopener noreferrer">{_e(site)}</a>')
     if b.get("successor"):
-        facts.append("succeeded by " + link(b["successor"], net.name_of(b["successor"])))
+        facts.append("succeeded by " + link(b["successor"], linked.name_of(b["successor"])))
     body = (
         f'<p class="lead">{" · ".join(facts)}</p>\n'
         f'<p><a href="../map.html#{_e(brigade_id)}">Show on the network map</a></p>\n'
@@ -363,15 +364,15 @@ def _brigade_page(net: Network, brigade_id: str, as_of: date) -> str:
     return _page(str(b.get("name") or brigade_id), body, data["as_of"], depth=1)
 
 
-def build_site(net: Network, as_of: date) -> dict[str, str]:
+def build_site(linked: LinkedRegistry, as_of: date) -> dict[str, str]:
     """Every file of the dashboard: {relative path (posix): text}."""
     files: dict[str, str] = {f"assets/{name}": _asset(name) for name in ASSETS}
-    files["index.html"] = _index(net, as_of)
-    files["map.html"] = _map_page(net, as_of)
-    files["followups.html"] = _followups_page(net, as_of)
-    files["events.html"] = _events_page(net, as_of)
-    for brigade_id in sorted(net.reg.of("brigade")):
-        files[f"brigades/{brigade_id}.html"] = _brigade_page(net, brigade_id, as_of)
+    files["index.html"] = _index(linked, as_of)
+    files["map.html"] = _map_page(linked, as_of)
+    files["followups.html"] = _followups_page(linked, as_of)
+    files["events.html"] = _events_page(linked, as_of)
+    for brigade_id in sorted(linked.reg.of("brigade")):
+        files[f"brigades/{brigade_id}.html"] = _brigade_page(linked, brigade_id, as_of)
     files[MARKER] = "peernet dashboard; regenerated by `peernet report html`\n" + "".join(
         f"{path}\n" for path in sorted(files))
     return dict(sorted(files.items()))

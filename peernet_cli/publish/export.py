@@ -38,13 +38,14 @@ from pathlib import Path
 
 from peernet_cli import files
 from peernet_cli.errors import UsageError
+from peernet_cli.publish.export_formats import ExportFormat
 from peernet_cli.publish.tables import non_finite as non_finite
 from peernet_cli.publish.tables import tables, write_csv_folder
 from peernet_cli.publish.tables import to_json as to_json
 from peernet_cli.registry.loader import Registry
 from peernet_cli.registry.schemas import KINDS
 
-FORMATS = ("csv", "json", "sqlite", "datapackage")
+FORMATS = tuple(f.value for f in ExportFormat)
 def _not_empty(path: Path) -> bool:
     if path.is_dir():
         return any(path.iterdir())

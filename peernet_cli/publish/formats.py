@@ -17,7 +17,7 @@ import io
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 # --- a spreadsheet --------------------------------------------------------------------------
@@ -34,7 +34,7 @@ def spreadsheet_safe(text: str) -> str:
     return "'" + text if _FORMULA.match(text) else text
 
 
-def to_csv(rows: Iterable[dict[str, Any]], columns: Sequence[str], raw: bool = False) -> str:
+def to_csv(rows: Iterable[Mapping[str, Any]], columns: Sequence[str], raw: bool = False) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=list(columns), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()

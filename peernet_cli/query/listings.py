@@ -1,20 +1,22 @@
-"""Pure queries over a loaded registry: listings with filters, relations, search, related
-brigades. Every function returns plain rows (dicts) in a stable order."""
+"""Pure queries over a loaded registry: the registry with its relations indexed, and the listings
+with their filters. Every listing returns rows (dicts of a type in query/rows.py) in a stable order."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
+from peernet_cli.query.rows import BrigadeRow, EventRow, PartnerRow, PartnershipRow
 from peernet_cli.registry.loader import Record, Registry
 
 
 @dataclass
-class Network:
-    """A registry with its relations indexed: partnerships by brigade and by partner."""
+class LinkedRegistry:
+    """A registry with the links between its records at hand: partnerships indexed by brigade
+    and by partner, and the organization (partner, brigade or network) an id names."""
 
     reg: Registry
 
@@ -67,12 +69,12 @@ def _year(value: Any) -> str | None:
 # --- listings ------------------------------------------------------------------------
 
 
-def brigade_row(net: Network, b: Record) -> dict[str, Any]:
+def brigade_row(linked: LinkedRegistry, b: Record) -> BrigadeRow:
     loc = b.get("location") or {}
     return {
         "id": b.id, "name": b.name, "classification": b.get("classification"),
         "status": b.get("status"), "city": loc.get("city"), "state": loc.get("state"),
-        "partners": len(net.by_brigade.get(b.id, [])),
+        "partners": len(linked.by_brigade.get(b.id, [])),
         "networks": [m.get("network") for m in b.get("networks") or [] if isinstance(m, dict)],
         "topics": list(b.get("topics") or []),
     }
@@ -87,10 +89,10 @@ class BrigadeFilter:
     classification: list[str] = field(default_factory=list)
 
 
-def list_brigades(net: Network, f: BrigadeFilter) -> list[dict[str, Any]]:
-    rows = []
-    for b in sorted(net.reg.of("brigade").values(), key=lambda r: r.id):
-        row = brigade_row(net, b)
+def list_brigades(linked: LinkedRegistry, f: BrigadeFilter) -> list[BrigadeRow]:
+    rows: list[BrigadeRow] = []
+    for b in sorted(linked.reg.of("brigade").values(), key=lambda r: r.id):
+        row = brigade_row(linked, b)
         if not (any_of(row["state"], f.state) and any_of(row["status"], f.status)
                 and any_of(row["classification"], f.classification)):
             continue
@@ -112,12 +114,12 @@ class PartnershipFilter:
     topic: list[str] = field(default_factory=list)
 
 
-def partnership_row(net: Network, s: Record) -> dict[str, Any]:
+def partnership_row(linked: LinkedRegistry, s: Record) -> PartnershipRow:
     partner = str(s.get("partner"))
     return {
-        "id": s.id, "brigade": s.get("brigade"), "brigade_name": net.name_of(s.get("brigade")),
-        "partner": partner, "partner_name": net.name_of(partner),
-        "classification": net.classification_of(partner),
+        "id": s.id, "brigade": s.get("brigade"), "brigade_name": linked.name_of(s.get("brigade")),
+        "partner": partner, "partner_name": linked.name_of(partner),
+        "classification": linked.classification_of(partner),
         "kind": s.get("kind"), "status": s.get("status"),
         "start_date": s.get("start_date"), "end_date": s.get("end_date"),
         "last_contact": s.get("last_contact"),
@@ -125,45 +127,45 @@ def partnership_row(net: Network, s: Record) -> dict[str, Any]:
     }
 
 
-def _topics_of(net: Network, s: Record) -> list[Any]:
-    partner = net.org(str(s.get("partner")))
+def _topics_of(linked: LinkedRegistry, s: Record) -> list[Any]:
+    partner = linked.org(str(s.get("partner")))
     return list(s.get("topics") or []) + list((partner.get("topics") if partner else None) or [])
 
 
-def list_partnerships(net: Network, f: PartnershipFilter) -> list[dict[str, Any]]:
-    rows = []
-    for s in _candidates(net, f):
-        row = partnership_row(net, s)
+def list_partnerships(linked: LinkedRegistry, f: PartnershipFilter) -> list[PartnershipRow]:
+    rows: list[PartnershipRow] = []
+    for s in _candidates(linked, f):
+        row = partnership_row(linked, s)
         if not (any_of(row["brigade"], f.brigade) and any_of(row["partner"], f.partner)
                 and any_of(row["status"], f.status) and any_of(row["kind"], f.kind)
                 and any_of(row["classification"], f.classification)):
             continue
-        if f.topic and not any(matches_topic(_topics_of(net, s), t) for t in f.topic):
+        if f.topic and not any(matches_topic(_topics_of(linked, s), t) for t in f.topic):
             continue
         rows.append(row)
     return rows
 
 
-def _candidates(net: Network, f: PartnershipFilter) -> list[Record]:
+def _candidates(linked: LinkedRegistry, f: PartnershipFilter) -> list[Record]:
     """The partnerships a brigade or partner filter can keep, found through the indexes (so
     the other records are never unpacked), in id order."""
     if not (f.brigade or f.partner):
-        return net.partnerships()
-    found = {s.id: s for b in f.brigade for s in net.by_brigade.get(b, [])} if f.brigade else \
-        {s.id: s for p in f.partner for s in net.by_partner.get(p, [])}
+        return linked.partnerships()
+    found = {s.id: s for b in f.brigade for s in linked.by_brigade.get(b, [])} if f.brigade else \
+        {s.id: s for p in f.partner for s in linked.by_partner.get(p, [])}
     return [found[k] for k in sorted(found)]
 
 
-def list_partners(net: Network, f: PartnershipFilter) -> list[dict[str, Any]]:
+def list_partners(linked: LinkedRegistry, f: PartnershipFilter) -> list[PartnerRow]:
     """Partners, with the brigades they work with. Partnership filters (brigade, status,
     kind, topic) keep a partner when at least one of its partnerships passes them all."""
-    ships = list_partnerships(net, PartnershipFilter(brigade=f.brigade, status=f.status, kind=f.kind))
-    by_partner: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    ships = list_partnerships(linked, PartnershipFilter(brigade=f.brigade, status=f.status, kind=f.kind))
+    by_partner: dict[str, list[PartnershipRow]] = defaultdict(list)
     for row in ships:
         by_partner[row["partner"]].append(row)
     needs_ship = bool(f.brigade or f.status or f.kind)
-    rows = []
-    for p in sorted(net.reg.of("partner").values(), key=lambda r: r.id):
+    rows: list[PartnerRow] = []
+    for p in sorted(linked.reg.of("partner").values(), key=lambda r: r.id):
         mine = by_partner.get(p.id, [])
         if needs_ship and not mine:
             continue
@@ -191,7 +193,7 @@ class EventFilter:
     city: list[str] = field(default_factory=list)
 
 
-def event_row(e: Record) -> dict[str, Any]:
+def event_row(e: Record) -> EventRow:
     loc = e.get("location") or {}
     where = "online" if e.get("online") else ", ".join(str(loc[k]) for k in ("city", "state") if loc.get(k))
     return {
@@ -202,9 +204,9 @@ def event_row(e: Record) -> dict[str, Any]:
     }
 
 
-def list_events(net: Network, f: EventFilter) -> list[dict[str, Any]]:
-    rows = []
-    for e in net.reg.of("event").values():
+def list_events(linked: LinkedRegistry, f: EventFilter) -> list[EventRow]:
+    rows: list[EventRow] = []
+    for e in linked.reg.of("event").values():
         row = event_row(e)
         if not (any_of(_year(row["start_date"]), f.year) and any_of(row["type"], f.type)):
             continue
@@ -219,16 +221,20 @@ def list_events(net: Network, f: EventFilter) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (str(r["start_date"] or "9999"), r["id"]))
 
 
-def sort_rows(rows: list[dict[str, Any]], key: str | None, limit: int | None) -> list[dict[str, Any]]:
+RowT = TypeVar("RowT", bound=Mapping[str, Any])
+
+
+def sort_rows(rows: Sequence[RowT], key: str | None, limit: int | None) -> list[RowT]:
     """Sort by a column (prefix '-' for descending; empty values last) and cut to limit."""
+    out = list(rows)
     if key:
         desc = key.startswith("-")
         col = key.lstrip("-")
-        present = [r for r in rows if r.get(col) not in (None, "", [])]
-        missing = [r for r in rows if r.get(col) in (None, "", [])]
+        present = [r for r in out if r.get(col) not in (None, "", [])]
+        missing = [r for r in out if r.get(col) in (None, "", [])]
         present.sort(key=lambda r: _sort_key(r.get(col)), reverse=desc)
-        rows = present + missing
-    return rows[:limit] if limit is not None else rows
+        out = present + missing
+    return out[:limit] if limit is not None else out
 
 
 def _sort_key(value: Any) -> tuple[int, Any]:

@@ -7,12 +7,14 @@ inputs give the same output, byte for byte, so reports can be committed and diff
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping, Sequence
 from datetime import date, timedelta
 from typing import Any
 
 from peernet_cli.check.rules import parse_partial
-from peernet_cli.query.listings import Network, event_row, partnership_row
+from peernet_cli.query.listings import LinkedRegistry, event_row, partnership_row
 from peernet_cli.query.relations import related_brigades, show_brigade
+from peernet_cli.query.rows import EventRow, FollowupRow
 
 OPEN_STATUSES = ("active", "prospective", "paused", "unknown")
 
@@ -28,11 +30,11 @@ def _latest_day(value: Any) -> date | None:
     return span[1] if span else None
 
 
-def summary(net: Network, as_of: date) -> dict[str, Any]:
-    reg = net.reg
+def summary(linked: LinkedRegistry, as_of: date) -> dict[str, Any]:
+    reg = linked.reg
     brigades = list(reg.of("brigade").values())
     partners = list(reg.of("partner").values())
-    ships = net.partnerships()
+    ships = linked.partnerships()
     events = list(reg.of("event").values())
     year_ago = as_of - timedelta(days=365)
 
@@ -51,7 +53,7 @@ def summary(net: Network, as_of: date) -> dict[str, Any]:
         "partnerships_by_status": _counts([s.get("status") for s in ships]),
         "partnerships_by_kind": _counts([s.get("kind") for s in ships]),
         "partnerships_by_partner_classification": _counts(
-            [net.classification_of(str(s.get("partner"))) for s in ships]),
+            [linked.classification_of(str(s.get("partner"))) for s in ships]),
         "partners_by_classification": _counts([p.get("classification") for p in partners]),
         "brigades_by_status": _counts([b.get("status") for b in brigades]),
         "brigades_by_state": _counts([(b.get("location") or {}).get("state") for b in brigades]),
@@ -70,18 +72,19 @@ def summary(net: Network, as_of: date) -> dict[str, Any]:
     }
 
 
-def followups(net: Network, as_of: date, days: int = 180, brigades: list[str] | None = None) -> list[dict[str, Any]]:
+def followups(linked: LinkedRegistry, as_of: date, days: int = 180,
+              brigades: list[str] | None = None) -> list[FollowupRow]:
     """Open partnerships whose last contact is older than `days` or unknown, oldest first
     (unknown first of all: nobody knows when anyone last talked)."""
-    rows = []
-    for s in net.partnerships():
+    rows: list[FollowupRow] = []
+    for s in linked.partnerships():
         if s.get("status") not in OPEN_STATUSES or (brigades and s.get("brigade") not in brigades):
             continue
         last = _latest_day(s.get("last_contact"))
         age = (as_of - last).days if last else None
         if age is not None and age <= days:
             continue
-        row = partnership_row(net, s)
+        row = partnership_row(linked, s)
         rows.append({"brigade": row["brigade"], "brigade_name": row["brigade_name"], "partner": row["partner"],
                      "partner_name": row["partner_name"], "status": row["status"],
                      "last_contact": row["last_contact"], "days_since_contact": age})
@@ -89,20 +92,20 @@ def followups(net: Network, as_of: date, days: int = 180, brigades: list[str] | 
                                        r["brigade"], r["partner"]))
 
 
-def brigade_profile(net: Network, brigade_id: str, as_of: date) -> dict[str, Any]:
-    record = net.reg.of("brigade")[brigade_id]
-    shown = show_brigade(net, record)
+def brigade_profile(linked: LinkedRegistry, brigade_id: str, as_of: date) -> dict[str, Any]:
+    record = linked.reg.of("brigade")[brigade_id]
+    shown = show_brigade(linked, record)
     return {"as_of": as_of.isoformat(), "brigade": shown["record"], "partners": shown["partners"],
             "networks": shown["networks"], "events": shown["events"],
-            "related": related_brigades(net, record)[:10],
-            "followups": followups(net, as_of, brigades=[brigade_id])}
+            "related": related_brigades(linked, record)[:10],
+            "followups": followups(linked, as_of, brigades=[brigade_id])}
 
 
-def events_report(net: Network, as_of: date, upcoming: int | None = None) -> list[dict[str, Any]]:
+def events_report(linked: LinkedRegistry, as_of: date, upcoming: int | None = None) -> list[EventRow]:
     """Events in date order; with `upcoming`, only those still running or starting within
     that many days of as_of."""
     rows = []
-    for e in net.reg.of("event").values():
+    for e in linked.reg.of("event").values():
         row = event_row(e)
         if upcoming is not None:
             start = parse_partial(str(row["start_date"])) if row["start_date"] else None
@@ -124,7 +127,7 @@ def _cell(value: Any) -> str:
     return str(value).replace("|", "\\|").replace("\n", " ")
 
 
-def md_table(rows: list[dict[str, Any]], columns: list[str]) -> str:
+def md_table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str]) -> str:
     if not rows:
         return "_none_\n"
     out = ["| " + " | ".join(c.replace("_", " ") for c in columns) + " |",
@@ -142,10 +145,10 @@ def summary_md(data: dict[str, Any]) -> str:
     c = data["counts"]
     fresh = data["freshness"]
     parts = [f"# The network as of {data['as_of']}\n",
-             f"{c['brigades']} brigades, {c['partners']} partners, {c['partnerships']} partnerships, "
-             f"{c['events']} events, {c['networks']} networks.\n",
-             f"Freshness: {fresh['verified_or_contacted_last_year']} of {fresh['records']} records "
-             f"({fresh['share']:.0%}) were verified or in contact in the last year.\n"]
+             (f"{c['brigades']} brigades, {c['partners']} partners, {c['partnerships']} partnerships, "
+              f"{c['events']} events, {c['networks']} networks.\n"),
+             (f"Freshness: {fresh['verified_or_contacted_last_year']} of {fresh['records']} records "
+              f"({fresh['share']:.0%}) were verified or in contact in the last year.\n")]
     for key, title in (("partnerships_by_status", "Partnerships by status"),
                        ("partnerships_by_kind", "Partnerships by kind"),
                        ("partnerships_by_partner_classification", "Partnerships by partner classification"),
@@ -158,7 +161,7 @@ def summary_md(data: dict[str, Any]) -> str:
     return "\n".join(parts)
 
 
-def followups_md(rows: list[dict[str, Any]], as_of: date, days: int) -> str:
+def followups_md(rows: Sequence[FollowupRow], as_of: date, days: int) -> str:
     return (f"# Follow-ups as of {as_of.isoformat()}\n\nOpen partnerships with no contact in the last "
             f"{days} days, or none recorded; oldest first.\n\n"
             + md_table(rows, ["brigade_name", "partner_name", "status", "last_contact", "days_since_contact"]))

@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
+from peernet_cli.query.rows import SearchHit
 from peernet_cli.registry.loader import Registry
 
 # How much a hit in each field counts: a name match beats a passing mention in notes.
@@ -39,11 +40,11 @@ def _matches(term: str, words: list[str]) -> int:
     return 1 if any(w.startswith(term) for w in words) else 0
 
 
-def search(reg: Registry, query: str, kinds: list[str] | None = None) -> list[dict[str, Any]]:
+def search(reg: Registry, query: str, kinds: list[str] | None = None) -> list[SearchHit]:
     terms = tokens(query)
     if not terms:
         return []
-    hits = []
+    hits: list[SearchHit] = []
     for record in reg.all():
         if kinds and record.kind not in kinds:
             continue
