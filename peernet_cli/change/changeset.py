@@ -48,10 +48,18 @@ def branch_name(verb: str, record_id: str) -> str:
 
 @dataclass(frozen=True)
 class FileChange:
+    """One file's new text (and its old text; None for a new file): what every change writes,
+    `fmt` included."""
+
     kind: str
     path: Path
     after: str
     before: str | None = None  # None: a new file
+
+    def diff(self, rel: str) -> str:
+        return "".join(difflib.unified_diff(
+            (self.before or "").splitlines(keepends=True), self.after.splitlines(keepends=True),
+            fromfile="/dev/null" if self.before is None else f"a/{rel}", tofile=f"b/{rel}"))
 
 
 @dataclass
@@ -74,13 +82,7 @@ class ChangeSet:
         self.changes.append(FileChange(record.kind, record.path, canonical_text(record.kind, data), record.text))
 
     def diff(self, reg: Registry) -> str:
-        out: list[str] = []
-        for c in self.changes:
-            rel = reg.relpath(c.path)
-            out.extend(difflib.unified_diff(
-                (c.before or "").splitlines(keepends=True), c.after.splitlines(keepends=True),
-                fromfile="/dev/null" if c.before is None else f"a/{rel}", tofile=f"b/{rel}"))
-        return "".join(out)
+        return "".join(c.diff(reg.relpath(c.path)) for c in self.changes)
 
     def commit_message(self, checked: int) -> str:
         """The commit's message, from which `peernet submit` makes the pull request: the title

@@ -13,10 +13,10 @@ form would read as different data.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from pathlib import Path
 
+from peernet_cli.change.changeset import FileChange
 from peernet_cli.registry import yamlio
 from peernet_cli.registry.canonical import canonical_text
 from peernet_cli.registry.loader import kind_of, record_files
@@ -28,31 +28,19 @@ def format_text(kind: str, text: str) -> str:
 
 
 @dataclass(frozen=True)
-class Change:
-    path: Path
-    before: str
-    after: str
-
-    def diff(self, rel: str) -> str:
-        return "".join(difflib.unified_diff(
-            self.before.splitlines(keepends=True), self.after.splitlines(keepends=True),
-            fromfile=f"a/{rel}", tofile=f"b/{rel}"))
-
-
-@dataclass(frozen=True)
 class Skipped:
     path: Path
     reason: str
 
 
-def plan(root: Path, paths: list[Path] | None = None) -> tuple[list[Change], list[Skipped]]:
+def plan(root: Path, paths: list[Path] | None = None) -> tuple[list[FileChange], list[Skipped]]:
     """What `fmt` would change. Files that are not valid YAML are skipped with a reason
     (validate reports them); nothing is written here."""
     if paths:
         files = [(kind_of(root, p), p) for p in _expand(paths)]
     else:
         files = list(record_files(root))
-    changes: list[Change] = []
+    changes: list[FileChange] = []
     skipped: list[Skipped] = []
     for kind, path in files:
         if kind is None:
@@ -68,7 +56,7 @@ def plan(root: Path, paths: list[Path] | None = None) -> tuple[list[Change], lis
     return changes, skipped
 
 
-def _plan_one(kind: str, path: Path) -> Change | Skipped:
+def _plan_one(kind: str, path: Path) -> FileChange | Skipped:
     parsed = yamlio.parse(path)
     if parsed.error is not None or not isinstance(parsed.data, dict):
         return Skipped(path, _reason(parsed.error))
@@ -83,7 +71,7 @@ def _plan_one(kind: str, path: Path) -> Change | Skipped:
         if error is not None or data != parsed.data:
             return Skipped(path, "its canonical form would read as different data, so it is left as "
                                  "it is; quote the values that are text and run peernet fmt again")
-    return Change(path, parsed.text, after)
+    return FileChange(kind, path, after, parsed.text)
 
 
 def _reason(error: yamlio.ParseError | None) -> str:
@@ -102,7 +90,7 @@ def _expand(paths: list[Path]) -> list[Path]:
     return out
 
 
-def apply(root: Path, changes: list[Change]) -> None:
+def apply(root: Path, changes: list[FileChange]) -> None:
     """Write the changes, holding the change lock so no contribution runs meanwhile."""
     from peernet_cli.change.propose import change_lock
 
