@@ -154,7 +154,8 @@ class Index:
         """Replace map `name` (path -> (stamp, value)); entries of files changed too recently
         to be told apart from a next change are left out."""
         now = time.time_ns()
-        kept = {rel: entry for rel, entry in entries.items() if entry[0] and not _racy(entry[0], now)}
+        since = now - _settle_seconds() * 1e9  # a file changed after this is not indexed yet
+        kept = {rel: entry for rel, entry in entries.items() if entry[0] and not _racy(entry[0], since)}
         payload = marshal.dumps(kept)
         self._write(lambda db: db.execute("INSERT OR REPLACE INTO maps VALUES (?, ?)", (name, payload)))
 
@@ -179,7 +180,7 @@ class Index:
     @staticmethod
     def settled(stamp: str) -> bool:
         """False for a file changed so recently that a next change could keep its stamp."""
-        return not _racy(stamp, time.time_ns())
+        return not _racy(stamp, time.time_ns() - _settle_seconds() * 1e9)
 
 
 _BAD = object()
@@ -192,12 +193,13 @@ def _loads(payload: bytes) -> Any:
         return _BAD
 
 
-def _racy(stamp: str, now_ns: int) -> bool:
+def _racy(stamp: str, since_ns: float) -> bool:
+    """True for a file stamp whose ctime is after `since_ns` (now less the settling time)."""
     try:
         ctime_ns = int(stamp.split(":")[2])
     except (IndexError, ValueError):
-        return False  # not a file stamp (a blob id)
-    return now_ns - ctime_ns < _settle_seconds() * 1e9
+        return False  # not a file stamp (a blob id, a run's signature)
+    return ctime_ns > since_ns
 
 
 def _settle_seconds() -> float:
