@@ -5,6 +5,7 @@ A plain module, because `from conftest import ...` finds whichever conftest pyte
 from __future__ import annotations
 
 import os
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -82,3 +83,16 @@ def peernet_env(forge_url: str, **overrides: str | None) -> dict[str, str]:
         else:
             env[key] = value
     return env
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int, *fragments: str) -> str:
+    """Exit `code`, nothing on stdout, exactly one 'peernet: error:' line on stderr (no
+    traceback), containing every fragment. Returns that line."""
+    assert result.returncode == code, result.stderr
+    assert result.stdout == ""
+    assert "Traceback" not in result.stderr
+    errors = [line for line in result.stderr.splitlines() if line.startswith("peernet: error: ")]
+    assert len(errors) == 1, result.stderr
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+    return errors[0]

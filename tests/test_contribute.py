@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
+from factories import assert_one_line_error
 
 if TYPE_CHECKING:
     from conftest import Checkout  # fixtures: checkout, fake_forge, peernet (tests/conftest.py)
@@ -66,19 +67,6 @@ def assert_back_where_we_started(checkout: Checkout) -> None:
     """The contributor's branch is checked out again and nothing is left in the working tree."""
     assert checkout.current_branch() == "main"
     assert checkout.status() == ""
-
-
-def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int, *fragments: str) -> str:
-    """Exit `code`, nothing on stdout, exactly one 'peernet: error:' line on stderr (no
-    traceback), containing every fragment. Returns that line."""
-    assert result.returncode == code, result.stderr
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("peernet: error: ")]
-    assert len(errors) == 1, result.stderr
-    for fragment in fragments:
-        assert fragment in errors[0]
-    return errors[0]
 
 
 def assert_kept_for_retry(checkout: Checkout, result: subprocess.CompletedProcess[str], branch: str,

@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any
 import pytest
 import yaml
 from factories import BASE_RECORDS
+from factories import assert_one_line_error as error_line
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from safety_helpers import (
@@ -90,19 +91,6 @@ def partnership_data(status: str = "active", source: str = SOURCE_URL,
 
 
 # --- what every outcome must look like ------------------------------------------------------------
-
-def error_line(result: subprocess.CompletedProcess[str], code: int, *fragments: str) -> str:
-    """Exit `code`, nothing on stdout, exactly one 'peernet: error:' line on stderr and no
-    traceback, containing every fragment. Returns the line."""
-    assert result.returncode == code, result.stderr
-    assert result.stdout == ""
-    assert "Traceback" not in result.stderr
-    errors = [line for line in result.stderr.splitlines() if line.startswith("peernet: error: ")]
-    assert len(errors) == 1, result.stderr
-    for fragment in fragments:
-        assert fragment in errors[0], errors[0]
-    return errors[0]
-
 
 def read(root: Path, rel: str) -> Any:
     return yaml.safe_load((root / rel).read_text(encoding="utf-8"))
