@@ -120,7 +120,7 @@ def test_pull_requests_check_only_their_changes_with_full_history(which):
 
 def test_the_repository_workflow_runs_the_test_suite_as_ci_does():
     runs = [s.get("run", "") for s in steps(workflows()["repository"])]
-    assert "pip install ." in runs and "./scripts/test" in runs
+    assert "pip install '.[gazetteer]'" in runs and "./scripts/test" in runs
     assert "./scripts/test" in (ROOT / ".ci/run").read_text(encoding="utf-8").splitlines()
 
 

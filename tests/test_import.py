@@ -265,7 +265,10 @@ def test_real_file_on_a_copy_of_the_bundled_registry(cli, tmp_path):
     cited = [p for p in (root / "registry" / "brigades").glob("*.yaml") if DOCUMENT in p.read_text()]
     assert len(cited) >= 181
     report = validate(root, use_cache=False)
-    assert report.findings == [], report.findings[:5]
+    # Only the CfA list's own problems remain, as warnings: coordinates far from their city, and
+    # chapters sharing a GitHub profile (tests/test_data_audit.py).
+    assert report.errors == [] and {f.rule for f in report.findings} <= {"coordinates", "duplicate"}, \
+        report.findings[:5]
 
     reg = load(root)
     again = plan_import(reg, entries)

@@ -1,24 +1,20 @@
 """Missing required values: asked for on a terminal, an error everywhere else.
 
-The terminal is a real pseudo-terminal: the CLI runs as a subprocess with stdin, stdout and
-stderr on the pty's slave side, and the test reads what it shows and types answers on the
-master side. Every wait is bounded, so a prompt that never comes fails the test, never hangs it.
+The terminal is a real pseudo-terminal (tests/pty_terminal.py); the interactive add as a
+whole (answers checked as typed, the summary and confirmation) is in test_interactive_add.py.
 """
 
 from __future__ import annotations
 
-import codecs
-import os
-import select
 import subprocess
-import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING
 
 import pytest
 import yaml
+from pty_terminal import Terminal, run_on_terminal
 
 if TYPE_CHECKING:
     from conftest import Checkout  # fixtures: checkout, peernet, peernet_environ (tests/conftest.py)
@@ -28,48 +24,6 @@ STATUS_CHOICES = "choose one of: prospective, active, paused, ended, unknown"
 SHIP = "registry/partnerships/code-for-boston--city-of-boston.yaml"
 
 
-class Terminal:
-    """A program on a pseudo-terminal: `expect` what it shows, `type` what a person would."""
-
-    def __init__(self, proc: subprocess.Popen[bytes], master: int, timeout: float) -> None:
-        self.proc, self.master = proc, master
-        self.deadline = time.monotonic() + timeout
-        self.screen = ""        # everything shown so far (prompts, messages, the echo of answers)
-        self._pos = 0           # where the next expect() starts looking
-        self._decode = codecs.getincrementaldecoder("utf-8")("replace")
-
-    def _read(self) -> bool:
-        """Read what is available (waiting until the deadline); False once the program is gone."""
-        left = self.deadline - time.monotonic()
-        if left <= 0:
-            return False
-        ready, _, _ = select.select([self.master], [], [], min(left, 0.2))
-        if not ready:
-            return True
-        try:
-            chunk = os.read(self.master, 4096)
-        except OSError:         # EIO: every copy of the slave side is closed, the program ended
-            return False
-        self.screen += self._decode.decode(chunk)
-        return bool(chunk)
-
-    def expect(self, text: str) -> None:
-        """Wait until `text` is shown after what was matched before."""
-        while (found := self.screen.find(text, self._pos)) < 0:
-            if not self._read():
-                pytest.fail(f"{text!r} never appeared; the terminal showed:\n{self.screen}")
-        self._pos = found + len(text)
-
-    def type(self, line: str) -> None:
-        os.write(self.master, (line + "\n").encode())
-
-    def wait(self) -> int:
-        """Read to the end and return the exit code."""
-        while self._read():
-            pass
-        return self.proc.wait(timeout=max(self.deadline - time.monotonic(), 1))
-
-
 OnTerminal = Callable[..., AbstractContextManager[Terminal]]
 
 
@@ -77,20 +31,8 @@ OnTerminal = Callable[..., AbstractContextManager[Terminal]]
 def on_terminal(checkout: Checkout, peernet_environ: Callable[..., dict[str, str]]) -> OnTerminal:
     """on_terminal(*args) -> context manager yielding a Terminal running `peernet ARGS` in the checkout."""
 
-    @contextmanager
-    def run(*args: str, timeout: float = 20) -> Iterator[Terminal]:
-        master, slave = os.openpty()
-        env = peernet_environ(TERM="dumb")
-        proc = subprocess.Popen([sys.executable, "-m", "peernet_cli.cli.app", *args], cwd=checkout.root,
-                                env=env, stdin=slave, stdout=slave, stderr=slave, start_new_session=True)
-        os.close(slave)
-        try:
-            yield Terminal(proc, master, timeout)
-        finally:
-            if proc.poll() is None:
-                proc.kill()
-                proc.wait(timeout=5)
-            os.close(master)
+    def run(*args: str, timeout: float = 20) -> AbstractContextManager[Terminal]:
+        return run_on_terminal(list(args), checkout.root, peernet_environ(), timeout)
 
     return run
 
@@ -98,13 +40,15 @@ def on_terminal(checkout: Checkout, peernet_environ: Callable[..., dict[str, str
 def test_missing_status_is_asked_with_its_choices_until_the_answer_is_valid(
         checkout: Checkout, on_terminal: OnTerminal) -> None:
     with on_terminal("partnerships", "add", "--brigade", "boston", "--partner", "City of Boston",
-                     "--partner-classification", "city-government", "--source", "https://www.boston.gov/",
-                     "--no-pr") as term:
+                     "--partner-classification", "city-government", "--kind", "project-partnership",
+                     "--last-contact", "2024-05", "--source", "https://www.boston.gov/", "--no-pr") as term:
         term.expect(STATUS_PROMPT)
         term.type("bogus")
         term.expect(STATUS_CHOICES)         # refused, with the allowed values ...
         term.expect(STATUS_PROMPT)          # ... and asked again
         term.type("active")
+        term.expect("Write these files? [Y/n]:")
+        term.type("")                       # Enter: yes
         term.expect(f"peernet: wrote {SHIP}")
         assert term.wait() == 0, term.screen
 
@@ -152,7 +96,9 @@ def test_without_a_terminal_a_missing_value_is_an_error_not_a_hang(
 def test_nothing_is_asked_when_every_value_is_given(
         checkout: Checkout, on_terminal: OnTerminal) -> None:
     with on_terminal("partnerships", "add", "--brigade", "boston", "--partner", "City of Boston",
-                     "--status", "prospective", "--source", "https://www.boston.gov/", "--no-pr") as term:
+                     "--partner-classification", "city-government", "--kind", "informal",
+                     "--last-contact", "today", "--status", "prospective", "--source", "https://www.boston.gov/",
+                     "--no-pr") as term:
         assert term.wait() == 0, term.screen
     assert sorted(term.screen.splitlines()) == [      # no prompt: only what was written
         "peernet: wrote registry/partners/city-of-boston.yaml", f"peernet: wrote {SHIP}"]

@@ -70,10 +70,12 @@ def test_summary_figures_match_the_records(cli, net):
     assert data["counts"] == {"brigades": 4, "partners": 3, "partnerships": 5, "events": 3, "networks": 0}
     assert data["partnerships_by_status"] == {"active": 2, "ended": 1, "paused": 1, "prospective": 1}
     assert data["partnerships_by_partner_classification"] == {"city-government": 2, "county-government": 2, "nonprofit": 1}
-    assert data["brigades_by_state"] == {"MA": 2, "NC": 2}
+    assert data["brigades_by_country"] == [{"country": "US", "count": 4, "states": {"MA": 2, "NC": 2}}]
+    assert data["brigades_by_status"] == {"active": 3, "inactive": 1, "merged": 0, "dissolved": 0, "unknown": 0}
     assert data["top_priorities"] == {"Open data": 2}
     assert data["events_by_year"] == {"2015": 1, "2026": 2}
-    assert data["brigades_without_partnership"] == ["code-for-lonely"]
+    assert [b["id"] for b in data["brigades_without_partnership"]] == ["code-for-lonely"]
+    assert data["followups"] == {"days": 180, "stale": 2, "never_recorded": 1}
     # 2026-10-01 and 2026-03 (latest day 2026-03-31) are within a year of 2026-12-02.
     assert data["freshness"]["verified_or_contacted_last_year"] == 2
 
@@ -85,16 +87,18 @@ def test_summary_markdown_is_byte_identical_for_the_same_inputs(cli, net):
     assert "| active | 2 |" in first
 
 
-def test_followups_are_overdue_or_unknown_oldest_first(cli, net):
+def test_followups_are_stale_then_never_recorded_oldest_first(cli, net):
     rows = run_json(cli, net, "report", "followups")
-    assert [(r["brigade"], r["partner"], r["days_since_contact"]) for r in rows] == [
-        ("code-for-b", "city-a", None), ("code-for-a", "food-bank", 686), ("code-for-c", "county-b", 246)]
+    assert [(r["state"], r["brigade"], r["partner"], r["days_since_contact"]) for r in rows] == [
+        ("stale", "code-for-a", "food-bank", 686), ("stale", "code-for-c", "county-b", 246),
+        ("never-recorded", "code-for-b", "city-a", None)]
 
 
 def test_followups_threshold_and_brigade_filter(cli, net):
+    # at 60 days code-for-a's two stale partnerships sit together, its oldest (686 days) first
     assert [r["partner"] for r in run_json(cli, net, "report", "followups", "--days", "60")] == [
-        "city-a", "food-bank", "county-b", "city-a"]
-    assert [r["partner"] for r in run_json(cli, net, "report", "followups", "--days", "300")] == ["city-a", "food-bank"]
+        "food-bank", "city-a", "county-b", "city-a"]
+    assert [r["partner"] for r in run_json(cli, net, "report", "followups", "--days", "300")] == ["food-bank", "city-a"]
     only_a = run_json(cli, net, "report", "followups", "--brigade", "code-for-a", "--days", "0")
     assert {r["brigade"] for r in only_a} == {"code-for-a"} and len(only_a) == 2
 

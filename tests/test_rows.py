@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from factories import SOURCE, RegistryBuilder
 
-from peernet_cli.query import listings, relations, reports, rows
+from peernet_cli.query import listings, related, reports, rows
 from peernet_cli.query.search import search
 from peernet_cli.registry.loader import load
 
@@ -50,7 +50,7 @@ def every_listing(linked: listings.LinkedRegistry) -> list[tuple[type, list[Any]
         (rows.EventRow, listings.list_events(linked, listings.EventFilter())),
         (rows.EventRow, reports.events_report(linked, as_of)),
         (rows.SearchHit, search(linked.reg, "code")),
-        (rows.RelatedBrigade, relations.related_brigades(linked, boston)),
+        (rows.RelatedBrigade, related.related_brigades(linked, boston)),
         (rows.FollowupRow, reports.followups(linked, as_of)),
     ]
 

@@ -6,6 +6,7 @@ The token never leaves this module in any message: errors are scrubbed before ra
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import re
@@ -62,6 +63,10 @@ class Forge:
                                  "or raise PEERNET_HTTP_TIMEOUT") from None
             raise ForgeError(self._scrub(f"cannot reach {self.api}: {reason}; check the network "
                                          "and PEERNET_API_URL")) from None
+        except (OSError, http.client.HTTPException) as exc:
+            # A connection dropped or garbled after it was made: urllib lets these through.
+            raise ForgeError(self._scrub(f"{method} {url} failed: {type(exc).__name__} {exc}; check "
+                                         "the network and PEERNET_API_URL")) from None
         try:
             return json.loads(payload) if payload else None
         except ValueError:
@@ -71,18 +76,28 @@ class Forge:
     def _scrub(self, text: str) -> str:
         return text.replace(self.token, "***") if self.token else text
 
+    def _unexpected(self, what: str) -> ForgeError:
+        return ForgeError(f"the forge at {self.api} answered {what} with something other than "
+                          "GitHub's API gives; is PEERNET_API_URL the API address?")
+
     def default_branch(self) -> str:
         info = self._request("GET", f"/repos/{self.owner}/{self.repo}")
+        if not isinstance(info, dict):
+            raise self._unexpected("the repository's details")
         return str(info.get("default_branch") or "main")
 
     def find_open_pull(self, branch: str) -> dict[str, Any] | None:
         query = urllib.parse.urlencode({"head": f"{self.owner}:{branch}", "state": "open"})
         pulls = self._request("GET", f"/repos/{self.owner}/{self.repo}/pulls?{query}")
+        if not isinstance(pulls, list) or not all(isinstance(p, dict) and p.get("html_url") for p in pulls):
+            raise self._unexpected("the list of pull requests")
         return pulls[0] if pulls else None
 
     def open_pull(self, branch: str, base: str, title: str, body: str) -> dict[str, Any]:
-        pull: dict[str, Any] = self._request("POST", f"/repos/{self.owner}/{self.repo}/pulls",
-                                             {"title": title, "head": branch, "base": base, "body": body})
+        pull = self._request("POST", f"/repos/{self.owner}/{self.repo}/pulls",
+                             {"title": title, "head": branch, "base": base, "body": body})
+        if not isinstance(pull, dict) or not pull.get("html_url"):
+            raise self._unexpected("the new pull request")
         return pull
 
 

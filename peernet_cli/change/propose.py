@@ -11,7 +11,8 @@ the command that removes it, and nothing else is done.
 A proposal is committed without touching the contributor's checkout (vcs.Repo.commit_files):
 their branch stays checked out and their files untouched throughout, even if peernet is killed.
 If the push or the PR fails, the commit stays on its branch and the error says how to retry
-(`peernet submit BRANCH`).
+(`peernet submit BRANCH`); once the push has succeeded, it says that the branch is pushed and
+only its pull request is left to open (a remote that is not GitHub, no token, a forge error).
 """
 
 from __future__ import annotations
@@ -115,6 +116,10 @@ def submit(repo: Repo, branch: str, remote: str, base: str | None) -> str:
     try:
         url = repo.remote_url(remote)
         repo.push(remote, branch)
+        # From here the branch is published: an error must say so, or the contributor pushes
+        # again, or gives up on a change that only lacks its pull request.
+        retry = (f"Branch {branch} is pushed to {remote}; what is left is its pull request: open one "
+                 f"from {branch} on the forge's web page, or fix the problem and run: peernet submit {branch}")
         forge = forges.configure(url)
         title, body = _title_body(repo, branch)
         existing = forge.find_open_pull(branch)

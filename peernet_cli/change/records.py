@@ -12,9 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from peernet_cli.change.changeset import ChangeSet, branch_name, check_id, slugify
+from peernet_cli.change.answers import new_id as _new_id
+from peernet_cli.change.answers import partner_answer
+from peernet_cli.change.changeset import ChangeSet, branch_name
 from peernet_cli.errors import NameNotFound, UsageError
-from peernet_cli.query.find import close_names
 from peernet_cli.query.find import find_partnership as _find_partnership
 from peernet_cli.registry import yamlio
 from peernet_cli.registry.loader import Record, Registry
@@ -227,18 +228,6 @@ def update(reg: Registry, values: PartnershipEdit) -> ChangeSet:
     return update_partnership(reg, values.brigade, values.partner, values.changes())
 
 
-def _new_id(reg: Registry, given: str | None, name: str) -> str:
-    record_id = check_id(given) if given else slugify(name)
-    if not record_id:
-        raise UsageError(f"cannot make an id from the name '{name}'; pass --id")
-    check_id(record_id)
-    taken = reg.find(record_id, ("brigade", "partner", "network", "event"))
-    if taken is not None:
-        raise UsageError(f"id '{record_id}' is already used by {reg.relpath(taken.path)}; pass a "
-                         "different --id")
-    return record_id
-
-
 def add_record(reg: Registry, kind: str, fields: dict[str, Any], given_id: str | None = None) -> ChangeSet:
     """A new brigade, partner or event."""
     name = str(fields["name"])
@@ -279,17 +268,11 @@ def add_partnership(reg: Registry, brigade: str, partner: str, fields: dict[str,
 def _partner(reg: Registry, partner: str, create: bool) -> tuple[Record | None, str]:
     """The existing partner `partner` names, or (None, new id) when it is new. A name very
     close to an existing partner's is taken for a typo unless `create` says otherwise."""
-    try:
-        found = resolve(reg, ["partner", "brigade"], partner, "partner")
-        return found, found.id
-    except NameNotFound as exc:
-        if exc.candidates and "more than one" in exc.message:
-            raise
-    close = close_names(reg, "partner", partner)
-    if close and not create:
-        raise NameNotFound(f"no partner named '{partner}'; did you mean: {', '.join(close)}? "
-                           "To add it as a new partner, pass --new-partner", close)
-    return None, _new_id(reg, None, partner)
+    answer = partner_answer(reg, partner)
+    if answer.close and not create:
+        raise NameNotFound(f"no partner named '{partner}'; did you mean: {', '.join(answer.close)}? "
+                           "To add it as a new partner, pass --new-partner", answer.close)
+    return answer.existing, answer.record_id
 
 
 def find_partnership(reg: Registry, brigade: str, partner: str) -> Record:

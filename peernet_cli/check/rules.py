@@ -1,4 +1,5 @@
-"""Cross-file rules: ids, references, pairs, dates and likely duplicates.
+"""Cross-file rules: ids, references, pairs, dates, attendance, and (in their own modules)
+likely duplicates and coordinates far from their city.
 
 Each rule is a small function over the loaded registry that yields findings.
 """
@@ -6,7 +7,6 @@ Each rule is a small function over the loaded registry that yields findings.
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
@@ -14,7 +14,6 @@ from urllib.parse import urlparse
 
 from peernet_cli.check.findings import Finding, Severity, field_path
 from peernet_cli.registry import yamlio
-from peernet_cli.registry.names import normalise_name
 from peernet_cli.registry.loader import Record, Registry
 
 ORGS = ("brigade", "partner", "network")
@@ -45,10 +44,15 @@ FULL_DATE_FIELDS = ("last_verified", "retrieved")
 
 
 def check_all(reg: Registry, today: date) -> Iterator[Finding]:
+    # Imported here: queries import this module for parse_partial and need neither.
+    from peernet_cli.check import coordinates, duplicates
+
     yield from unique_ids(reg)
     yield from references(reg)
     yield from partnership_pairs(reg)
-    yield from likely_duplicates(reg)
+    yield from duplicates.likely_duplicates(reg)
+    yield from attendance(reg)
+    yield from coordinates.far_coordinates(reg)
 
 
 def _finding(reg: Registry, record: Record, path: list[str | int], message: str,
@@ -190,6 +194,17 @@ def _check_mapping_dates(rel: str, record: Record, path: list[str | int],
                            "swap them or correct one", "dates")
 
 
+def attendance(reg: Registry) -> Iterator[Finding]:
+    """An attendance is a count or a lower bound ('more than 100'), never both: a reader
+    taking `people` as the count would miss that the source only gave a bound."""
+    for record in reg.of("event").values():
+        given = record.get("attendance")
+        if isinstance(given, dict) and "people" in given and "people_more_than" in given:
+            yield _finding(reg, record, ["attendance", "people_more_than"],
+                           "give either people (a count) or people_more_than (the source's "
+                           "'more than N'), not both", "attendance")
+
+
 def website_host(url: str) -> str:
     """The host of a URL without 'www.', or '' when it cannot be parsed (the schema
     reports a malformed URL; this rule only compares good ones)."""
@@ -198,30 +213,3 @@ def website_host(url: str) -> str:
     except ValueError:
         return ""
     return host.removeprefix("www.")
-
-
-def likely_duplicates(reg: Registry) -> Iterator[Finding]:
-    """Warn when two organisations of one kind share a normalised name or a web host."""
-    for kind in ORGS:
-        keys: dict[tuple[str, str], list[Record]] = defaultdict(list)
-        for record in reg.of(kind).values():
-            others = record.get("other_names")
-            names = [record.get("name")] + [o.get("name") for o in others if isinstance(o, dict)] \
-                if isinstance(others, list) else [record.get("name")]
-            for name in {normalise_name(n) for n in names if isinstance(n, str)}:
-                keys[("name", name)].append(record)
-            site = record.get("website")
-            if isinstance(site, str) and website_host(site):
-                keys[("website", website_host(site) + urlparse(site).path.rstrip("/"))].append(record)
-        for (how, value), group in sorted(keys.items()):
-            if len({r.id for r in group}) < 2:
-                continue
-            first = group[0]
-            for other in group[1:]:
-                if other.id == first.id:
-                    continue
-                field = "name" if how == "name" else "website"
-                yield _finding(reg, other, [field],
-                               f"may duplicate {reg.relpath(first.path)} (same {how}: {value}); "
-                               "merge them if they are the same organization", "duplicate",
-                               Severity.WARNING)

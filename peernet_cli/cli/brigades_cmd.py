@@ -6,10 +6,12 @@ from typing import Annotated
 
 import typer
 
-from peernet_cli.cli.context import load_linked, registry_root
+from peernet_cli.cli.context import load_linked, registry_root, resolve_ids
 from peernet_cli.cli.contributing import ask, ask_sources, carry_out, choice, enum_values
 from peernet_cli.cli.options import (
+    At,
     Base,
+    CountryOpt,
     DryRun,
     Format,
     FormatOpt,
@@ -21,7 +23,9 @@ from peernet_cli.cli.options import (
     SortOpt,
     Source,
     SourceNote,
+    StateOpt,
     Topic,
+    enum_filter,
     multi,
 )
 from peernet_cli.cli.render import render_record, render_rows
@@ -32,43 +36,50 @@ group = typer.Typer(help="Brigades and regional networks of brigades.", no_args_
 @group.command("list")
 def brigades_list(
     ctx: typer.Context,
-    state: Annotated[list[str] | None, multi("Only brigades in this state (e.g. NC).", "--state")] = None,
+    state: StateOpt = None, country: CountryOpt = None,
     status: Annotated[list[str] | None, multi("Only brigades with this status (active, inactive…).", "--status")] = None,
-    network: Annotated[list[str] | None, multi("Only members of this network id.", "--network")] = None,
-    topic: Annotated[list[str] | None, multi("Only brigades with this topic.", "--topic")] = None,
+    network: Annotated[list[str] | None, multi("Only members of this network (id or name).", "--network")] = None,
+    topic: Annotated[list[str] | None, multi(
+        "Only brigades working on this topic: their own topics or those of their partnerships and partners "
+        "(food matches food-security).", "--topic")] = None,
     classification: Annotated[list[str] | None, multi("brigade or regional-network.", "--classification")] = None,
     fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None, raw: RawOpt = False,
+    at: At = None,
 ) -> None:
-    """List brigades, e.g. `peernet brigades list --state NC --status active`."""
-    from peernet_cli.query.listings import BrigadeFilter, list_brigades, sort_rows
+    """List brigades, e.g. `peernet brigades list --state NC --status active` or `--country Brazil`."""
+    from peernet_cli.query.listings import BrigadeFilter, Place, list_brigades, sort_rows
     from peernet_cli.query.rows import BRIGADE_COLUMNS
 
-    linked = load_linked(ctx)
-    rows = list_brigades(linked, BrigadeFilter(state or [], status or [], network or [], topic or [], classification or []))
+    f = BrigadeFilter(status=enum_filter(status, "brigade", "status", "--status"), topic=topic or [],
+                      classification=enum_filter(classification, "brigade", "classification", "--classification"),
+                      place=Place(country or [], state or []))
+    linked = load_linked(ctx, at)
+    f.network = resolve_ids(linked, ["network"], network, "network")
+    rows = list_brigades(linked, f)
     render_rows(sort_rows(rows, sort, limit), BRIGADE_COLUMNS, fmt, "no brigades match", raw=raw)
 
 
 @group.command("show")
 def brigades_show(ctx: typer.Context, brigade: Annotated[str, typer.Argument(help="Id, alias, name or city.")],
-                  fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
+                  fmt: FormatOpt = Format.table, raw: RawOpt = False, at: At = None) -> None:
     """Show a brigade with its partners (status, kind, priorities), networks and events."""
     from peernet_cli.query.relations import show_brigade
     from peernet_cli.registry.names import resolve
 
-    linked = load_linked(ctx)
+    linked = load_linked(ctx, at)
     render_record(show_brigade(linked, resolve(linked.reg, ["brigade"], brigade)), fmt, raw=raw)
 
 
 @group.command("related")
 def brigades_related(ctx: typer.Context, brigade: Annotated[str, typer.Argument(help="Id, alias, name or city.")],
                      fmt: FormatOpt = Format.table, limit: LimitOpt = 10,
-                     raw: RawOpt = False) -> None:
+                     raw: RawOpt = False, at: At = None) -> None:
     """Brigades worth talking to: shared partners, partners of the same kind, shared topics."""
-    from peernet_cli.query.relations import related_brigades
+    from peernet_cli.query.related import related_brigades
     from peernet_cli.query.rows import RELATED_COLUMNS
     from peernet_cli.registry.names import resolve
 
-    linked = load_linked(ctx)
+    linked = load_linked(ctx, at)
     rows = related_brigades(linked, resolve(linked.reg, ["brigade"], brigade))
     render_rows(rows[:limit] if limit is not None else rows, RELATED_COLUMNS, fmt,
                 "no related brigades found", raw=raw)
@@ -93,10 +104,19 @@ def brigades_add(
     topic: Topic = None, source: Source = None, source_note: SourceNote = None,
     no_pr: NoPr = False, dry_run: DryRun = False, remote: Remote = "origin", base: Base = None,
 ) -> None:
-    """Add a brigade and propose it as a pull request."""
+    """Add a brigade and propose it as a pull request. On a terminal, a missing name, status
+    or source is asked for, each answer checked as it is typed, and the change is shown and
+    confirmed before anything is written."""
     from peernet_cli.change import records
+    from peernet_cli.cli.contributing import Talk, interactive, missing
 
     registry_root(ctx)  # no registry, no questions
+    talk = None
+    if interactive() and missing(name, status, source):
+        talk = Talk.start(ctx)
+        name = talk.new_record(name, "Brigade name", "brigade", id_)
+        status = talk.pick(status, "Status", "brigade", "status")
+        source = talk.sources(source)
     values = records.BrigadeValues(
         name=ask(name, "--name", "Brigade name"),
         status=choice(ask(status, "--status", "Status", enum_values("brigade", "status")), "brigade", "status", "--status"),
@@ -105,6 +125,8 @@ def brigades_add(
         city=city, state=state, country=country, latitude=latitude, longitude=longitude, website=website,
         description=description, founding_date=founding_date, division_id=division_id,
         other_names=other_name or [], aliases=alias or [], networks=network or [], topics=topic or [])
+    if talk is not None:
+        talk.confirm(records.add(talk.reg, values), no_pr, dry_run)
     carry_out(ctx, lambda reg: records.add(reg, values), no_pr, dry_run, remote, base)
 
 

@@ -23,20 +23,27 @@ def registry_root(ctx: typer.Context) -> Path:
     return find_root(obj.get("registry"))
 
 
-def load_registry(ctx: typer.Context) -> Any:
-    """The registry, loaded as it is; the caller decides what unreadable files mean."""
+def load_registry(ctx: typer.Context, at: str | None = None) -> Any:
+    """The registry, loaded as it is (or, with `at`, as it stood at that git revision or at the
+    end of that date, read from git objects); the caller decides what unreadable files mean."""
     from peernet_cli.registry.loader import load
 
-    return load(registry_root(ctx))
+    root = registry_root(ctx)
+    if at is None:
+        return load(root)
+    from peernet_cli.registry.gitlog import GitHistory
+    from peernet_cli.registry.sources import GitRevision
+
+    return load(GitRevision(root, GitHistory(root).at(at)))
 
 
-def load_linked(ctx: typer.Context) -> LinkedRegistry:
+def load_linked(ctx: typer.Context, at: str | None = None) -> LinkedRegistry:
     """Load the registry once for a query command, its links indexed; unreadable files are a
     warning here (validate is where they are errors)."""
     from peernet_cli.cli import output
     from peernet_cli.query.listings import LinkedRegistry
 
-    reg = load_registry(ctx)
+    reg = load_registry(ctx, at)
     bad = len(reg.unreadable) + len(reg.stray)
     if bad:
         output.message(f"peernet: warning: {bad} file(s) could not be read and are left out; "

@@ -10,7 +10,9 @@ from peernet_cli.cli.context import load_linked, registry_root, resolve_ids
 from peernet_cli.cli.contributing import ask, ask_sources, carry_out, choice, enum_values
 from peernet_cli.cli.options import (
     AsOf,
+    At,
     Base,
+    CountryOpt,
     DryRun,
     Format,
     FormatOpt,
@@ -23,10 +25,13 @@ from peernet_cli.cli.options import (
     SortOpt,
     Source,
     SourceNote,
+    StateOpt,
     Topic,
     as_of_date,
+    enum_filter,
     multi,
     one_of,
+    years,
 )
 from peernet_cli.cli.render import emit_text, render_record, render_rows
 
@@ -41,27 +46,33 @@ def events_list(
     participant: Annotated[list[str] | None, multi("Only events this brigade/partner organizes or attends.", "--participant")] = None,
     organizer: Annotated[list[str] | None, multi("Only events organized by this organization.", "--organizer")] = None,
     city: Annotated[list[str] | None, multi("Only events held in this city.", "--city")] = None,
+    state: StateOpt = None, country: CountryOpt = None,
     fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None, raw: RawOpt = False,
+    at: At = None,
 ) -> None:
-    """List events, e.g. `peernet events list --year 2015 --type peer-convening`."""
-    from peernet_cli.query.listings import EventFilter, list_events, sort_rows
+    """List events, e.g. `peernet events list --year 2015 --type peer-convening`.
+
+    --state and --country look at where an event was held (never matching an online one)."""
+    from peernet_cli.query.listings import EventFilter, Place, list_events, sort_rows
     from peernet_cli.query.rows import EVENT_COLUMNS
 
-    linked = load_linked(ctx)
+    f = EventFilter(year=years(year), type=enum_filter(type_, "event", "type", "--type"), city=city or [],
+                    place=Place(country or [], state or []))
+    linked = load_linked(ctx, at)
     orgs = ["brigade", "partner", "network"]
-    f = EventFilter(year or [], type_ or [], resolve_ids(linked, orgs, participant, "organization"),
-                    resolve_ids(linked, orgs, organizer, "organization"), city or [])
+    f.participant = resolve_ids(linked, orgs, participant, "organization")
+    f.organizer = resolve_ids(linked, orgs, organizer, "organization")
     render_rows(sort_rows(list_events(linked, f), sort, limit), EVENT_COLUMNS, fmt, "no events match", raw=raw)
 
 
 @group.command("show")
 def events_show(ctx: typer.Context, event: Annotated[str, typer.Argument(help="Event id or name.")],
-                fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
+                fmt: FormatOpt = Format.table, raw: RawOpt = False, at: At = None) -> None:
     """Show an event with its organizers and participants."""
     from peernet_cli.query.relations import show_event
     from peernet_cli.registry.names import resolve
 
-    linked = load_linked(ctx)
+    linked = load_linked(ctx, at)
     render_record(show_event(linked, resolve(linked.reg, ["event"], event)), fmt, raw=raw)
 
 
@@ -101,13 +112,13 @@ def events_add(
 
 @group.command("export")
 def events_export(ctx: typer.Context, fmt: Annotated[str, typer.Option("--format", "-f", help="ics (iCalendar).")] = "ics",
-                  as_of: AsOf = None, output: Output = None) -> None:
+                  as_of: AsOf = None, output: Output = None, at: At = None) -> None:
     """Export events as an iCalendar feed (RFC 5545) to subscribe to."""
     from peernet_cli.cli import output as out
     from peernet_cli.publish.ics import to_ics
 
     one_of(fmt, ("ics",))
-    text, skipped = to_ics(load_linked(ctx).reg, as_of_date(as_of))
+    text, skipped = to_ics(load_linked(ctx, at).reg, as_of_date(as_of, at))
     if skipped:
         out.message(f"peernet: left out {len(skipped)} event(s) without a full start date: {', '.join(skipped)}")
     emit_text(text, output)

@@ -30,7 +30,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from peernet_cli.cli.options import Format
 
@@ -44,6 +44,9 @@ from peernet_cli.publish.formats import to_yaml as to_yaml
 from peernet_cli.safetext import ci_safe as ci_safe
 from peernet_cli.safetext import visible
 from peernet_cli.safetext import workflow_command as workflow_command
+
+if TYPE_CHECKING:
+    from peernet_cli.publish.record_text import RecordView
 
 safe_text = visible  # what tables and messages show: registry text made visible, never acted on
 
@@ -75,8 +78,15 @@ def _console(stream: TextIO) -> Any:
         markup=False,
         emoji=False,
         soft_wrap=not stream.isatty(),
-        width=None if stream.isatty() else 200,
+        width=None if stream.isatty() else _piped_width(),
     )
+
+
+def _piped_width() -> int:
+    """Piped output is as wide as COLUMNS says (a script or a test asking for 80 columns),
+    else 200: wide enough that a line is rarely wrapped for a tool reading it."""
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) >= 20 else 200
 
 
 # --- a terminal ---------------------------------------------------------------------------
@@ -126,6 +136,39 @@ def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str 
     for row in rows:
         tab.add_row(*(Text(safe_text(cell_text(row.get(c)), keep="\n")) for c in columns))
     _console(sys.stdout).print(tab)
+
+
+def record(view: RecordView) -> None:
+    """One record for a person (`show`): the title, then each section's heading and lines,
+    wrapped at spaces to the width; a word is split only when it alone is wider than the line
+    (a long URL). Every line is a rich Text of safe_text, like a table cell."""
+    from rich.cells import cell_len
+    from rich.text import Text
+
+    console = _console(sys.stdout)
+    width = console.width
+    bold = "bold" if use_color(sys.stdout) else ""
+    out = _wrapped(console, Text(safe_text(view.title), style=bold), 0, width)
+    for section in view.sections:
+        out += [Text(""), Text(safe_text(section.title), style=bold)]
+        for line in section.lines:
+            hang = line.indent + cell_len(line.marker)
+            first = Text(" " * line.indent + line.marker)
+            out += _wrapped(console, Text(safe_text(line.text)), hang, width, first)
+    for text in out:
+        console.print(text, soft_wrap=True)
+
+
+def _wrapped(console: Any, text: Any, hang: int, width: int, first: Any = None) -> list[Any]:
+    """`text` wrapped to what is left of `width` after `hang` columns, the first line after
+    `first` (a marker), the others after spaces."""
+    from rich.text import Text
+
+    pieces = text.wrap(console, max(width - hang, 20), overflow="fold") if text.plain else [Text("")]
+    lead = first if first is not None else Text(" " * hang)
+    for piece in pieces:
+        piece.rstrip()  # the space a line was broken at
+    return [Text.assemble(lead if i == 0 else Text(" " * hang), piece) for i, piece in enumerate(pieces)]
 
 
 def emit(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], fmt: Format, title: str | None = None,

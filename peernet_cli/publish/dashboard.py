@@ -19,8 +19,11 @@ from peernet_cli.check.rules import parse_partial
 from peernet_cli.errors import UsageError
 from peernet_cli.files import publish_folder, write_text
 from peernet_cli.publish import graph, mapdraw
+from peernet_cli.query.followups import counts as fu_counts
+from peernet_cli.query.followups import followups
 from peernet_cli.query.listings import LinkedRegistry
-from peernet_cli.query.reports import brigade_profile, events_report, followups, summary
+from peernet_cli.query.reports import brigade_profile, events_report
+from peernet_cli.query.summary import summary
 
 MARKER = ".peernet-dashboard"
 ASSETS = ("dashboard.css", "map.js")
@@ -138,7 +141,7 @@ def bar_chart(title: str, counts: dict[str, int], colors: dict[str, str] | None 
 
 
 def _index(linked: LinkedRegistry, as_of: date) -> str:
-    data = summary(linked, as_of)
+    data = summary(linked, as_of, FOLLOWUP_DAYS)
     c = data["counts"]
     fresh = data["freshness"]
     cards = "".join(f'<div class="card"><span class="num">{n}</span> {_e(what)}</div>' for what, n in c.items())
@@ -153,27 +156,33 @@ def _index(linked: LinkedRegistry, as_of: date) -> str:
                   class_colors, "chart-partnership-classification"),
         bar_chart("Partners by classification", data["partners_by_classification"], class_colors,
                   "chart-partner-classification"),
-        bar_chart("Brigades by state", data["brigades_by_state"], chart_id="chart-state"),
+        bar_chart("Brigades by country", {k["country"]: k["count"] for k in data["brigades_by_country"]},
+                  chart_id="chart-country"),
+        # A state is named with its country: Santa Catarina's SC (BR) is not South Carolina's.
+        bar_chart("Brigades by state", {f"{s} ({k['country']})": n for k in data["brigades_by_country"]
+                                        for s, n in k["states"].items()}, chart_id="chart-state"),
         bar_chart("Brigades by status", data["brigades_by_status"], chart_id="chart-brigade-status"),
         bar_chart("Most common partner priorities", data["top_priorities"], chart_id="chart-priorities"),
         bar_chart("Most common topics", data["top_topics"], chart_id="chart-topics"),
         bar_chart("Events by year", data["events_by_year"], chart_id="chart-events"),
     ])
     brigades = sorted(linked.reg.of("brigade").values(), key=lambda r: r.name.casefold())
-    lonely = set(data["brigades_without_partnership"])
+    lonely = {b["id"] for b in data["brigades_without_partnership"]}
     items = "".join(
         f'<li><a href="brigades/{_e(b.id)}.html">{_e(b.name)}</a> '
         f'<span class="muted">{_e((b.get("location") or {}).get("state") or "")} · '
         f'{len(linked.by_brigade.get(b.id, []))} partner(s)</span></li>' for b in brigades)
     lonely_html = ("<ul>" + "".join(f'<li><a href="brigades/{_e(i)}.html">{_e(linked.name_of(i))}</a></li>'
                                     for i in sorted(lonely)) + "</ul>") if lonely else '<p class="empty">None.</p>'
-    n_follow = len(followups(linked, as_of, FOLLOWUP_DAYS))
+    follow = data["followups"]
+    n_follow = follow["stale"] + follow["never_recorded"]
     body = (
         f'<section class="cards">{cards}</section>\n'
         f'<p>Freshness: {fresh["verified_or_contacted_last_year"]} of {fresh["records"]} records '
         f'({round(fresh["share"] * 100)}%) were verified or in contact in the year before {data["as_of"]}.</p>\n'
         '<p class="links"><a href="map.html">Explore the network map</a> · '
-        f'<a href="followups.html">{n_follow} partnership(s) need a follow-up</a> · '
+        f'<a href="followups.html">{n_follow} partnership(s) need a follow-up</a> '
+        f'({follow["stale"]} stale, {follow["never_recorded"]} never recorded) · '
         f'<a href="events.html">Events timeline</a></p>\n'
         f'<section class="charts">\n{charts}</section>\n'
         f'<section><h2>Brigades ({len(brigades)})</h2><ul class="columns">{items}</ul></section>\n'
@@ -268,8 +277,9 @@ def _followups_page(linked: LinkedRegistry, as_of: date) -> str:
         return _plain(row.get(key))
 
     body = (f"<p>Open partnerships (active, prospective, paused or unknown) with no contact in the "
-            f"{FOLLOWUP_DAYS} days before {as_of.isoformat()}, or none recorded; oldest first. "
-            f"{len(rows)} in all.</p>\n"
+            f"{FOLLOWUP_DAYS} days before {as_of.isoformat()} (stale), then those with none recorded; "
+            f"each oldest first, grouped by brigade. {len(rows)} in all: {fu_counts(rows)['stale']} stale, "
+            f"{fu_counts(rows)['never_recorded']} never recorded.</p>\n"
             + _table(rows, [("brigade_name", "Brigade"), ("partner_name", "Partner"), ("status", "Status"),
                             ("last_contact", "Last contact"), ("days_since_contact", "Days since")], cell,
                      "Nothing to follow up."))

@@ -4,7 +4,7 @@ with their filters. Every listing returns rows (dicts of a type in query/rows.py
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any, TypeVar
@@ -19,6 +19,9 @@ class LinkedRegistry:
     and by partner, and the organization (partner, brigade or network) an id names."""
 
     reg: Registry
+    # What a query derives from the whole registry once and reuses for every record it is asked
+    # about (related.py's brigade profiles): one dashboard build asks about every brigade.
+    derived: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @cached_property
     def by_brigade(self) -> dict[str, list[Record]]:
@@ -57,6 +60,10 @@ def matches_topic(tags: Iterable[Any], wanted: str) -> bool:
     return any(wanted == str(t) or wanted in str(t).split("-") for t in tags)
 
 
+def _any_topic(tags: Sequence[Any], wanted: Sequence[str]) -> bool:
+    return any(matches_topic(tags, t) for t in wanted)
+
+
 def any_of(value: Any, wanted: Sequence[str]) -> bool:
     """A repeated flag means 'any of these'; no flag means 'no filter'."""
     return not wanted or str(value).casefold() in {w.casefold() for w in wanted}
@@ -64,6 +71,40 @@ def any_of(value: Any, wanted: Sequence[str]) -> bool:
 
 def _year(value: Any) -> str | None:
     return str(value)[:4] if value else None
+
+
+@dataclass
+class Place:
+    """--country and --state as typed: codes or names ("BR" or "Brazil", "SC" or "Santa Catarina").
+    A state is looked for within the given countries, or in every country when none is given."""
+
+    country: list[str] = field(default_factory=list)
+    state: list[str] = field(default_factory=list)
+
+    def matcher(self) -> Callable[[Any], bool]:
+        """A test of a record's `location`, the names resolved once (a usage error if one names
+        no country or state). A location without a country matches a state by its code or name."""
+        if not (self.country or self.state):
+            return lambda _location: True
+        from peernet_cli.registry import places  # pycountry only when a place filter is used
+
+        countries = {places.country_code(c) for c in self.country}
+        found = [s for text in self.state for s in places.subdivisions(text, countries)]
+        keys = {(s.country, places.fold(k)) for s in found for k in (s.code, s.name)}
+        any_country = {k for _, k in keys}
+
+        def test(location: Any) -> bool:
+            if not isinstance(location, dict):
+                return False
+            country = str(location.get("country") or "").upper()
+            if countries and country not in countries:
+                return False
+            if not found:
+                return True
+            state = places.fold(str(location.get("state") or ""))
+            return (country, state) in keys if country else state in any_country
+
+        return test
 
 
 # --- listings ------------------------------------------------------------------------
@@ -74,6 +115,7 @@ def brigade_row(linked: LinkedRegistry, b: Record) -> BrigadeRow:
     return {
         "id": b.id, "name": b.name, "classification": b.get("classification"),
         "status": b.get("status"), "city": loc.get("city"), "state": loc.get("state"),
+        "country": loc.get("country"),
         "partners": len(linked.by_brigade.get(b.id, [])),
         "networks": [m.get("network") for m in b.get("networks") or [] if isinstance(m, dict)],
         "topics": list(b.get("topics") or []),
@@ -82,23 +124,35 @@ def brigade_row(linked: LinkedRegistry, b: Record) -> BrigadeRow:
 
 @dataclass
 class BrigadeFilter:
-    state: list[str] = field(default_factory=list)
     status: list[str] = field(default_factory=list)
-    network: list[str] = field(default_factory=list)
+    network: list[str] = field(default_factory=list)  # resolved ids
     topic: list[str] = field(default_factory=list)
     classification: list[str] = field(default_factory=list)
+    place: Place = field(default_factory=Place)
+
+
+def brigade_topics(linked: LinkedRegistry, b: Record) -> list[Any]:
+    """What a brigade works on: its own topics, and those of its partnerships and their partners
+    (a brigade that partners with a food bank works on food even if its own file does not say so)."""
+    tags = list(b.get("topics") or [])
+    for s in linked.by_brigade.get(b.id, []):
+        tags += _topics_of(linked, s)
+    for s in linked.by_partner.get(b.id, []):  # another brigade's partnership with this one
+        tags += list(s.get("topics") or [])
+    return tags
 
 
 def list_brigades(linked: LinkedRegistry, f: BrigadeFilter) -> list[BrigadeRow]:
     rows: list[BrigadeRow] = []
+    in_place = f.place.matcher()
     for b in sorted(linked.reg.of("brigade").values(), key=lambda r: r.id):
         row = brigade_row(linked, b)
-        if not (any_of(row["state"], f.state) and any_of(row["status"], f.status)
+        if not (in_place(b.get("location")) and any_of(row["status"], f.status)
                 and any_of(row["classification"], f.classification)):
             continue
         if f.network and not set(f.network) & set(row["networks"]):
             continue
-        if f.topic and not any(matches_topic(row["topics"], t) for t in f.topic):
+        if f.topic and not _any_topic(brigade_topics(linked, b), f.topic):
             continue
         rows.append(row)
     return rows
@@ -156,9 +210,11 @@ def _candidates(linked: LinkedRegistry, f: PartnershipFilter) -> list[Record]:
     return [found[k] for k in sorted(found)]
 
 
-def list_partners(linked: LinkedRegistry, f: PartnershipFilter) -> list[PartnerRow]:
+def list_partners(linked: LinkedRegistry, f: PartnershipFilter, place: Place | None = None) -> list[PartnerRow]:
     """Partners, with the brigades they work with. Partnership filters (brigade, status,
-    kind, topic) keep a partner when at least one of its partnerships passes them all."""
+    kind, topic) keep a partner when at least one of its partnerships passes them all;
+    `place` is the partner's own location."""
+    in_place = (place or Place()).matcher()
     ships = list_partnerships(linked, PartnershipFilter(brigade=f.brigade, status=f.status, kind=f.kind))
     by_partner: dict[str, list[PartnershipRow]] = defaultdict(list)
     for row in ships:
@@ -170,6 +226,8 @@ def list_partners(linked: LinkedRegistry, f: PartnershipFilter) -> list[PartnerR
         if needs_ship and not mine:
             continue
         if not any_of(p.get("classification"), f.classification) or not any_of(p.id, f.partner):
+            continue
+        if not in_place(p.get("location")):
             continue
         tags = list(p.get("topics") or []) + [t for r in mine for t in r["topics"]]
         if f.topic and not any(matches_topic(tags, t) for t in f.topic):
@@ -191,6 +249,7 @@ class EventFilter:
     participant: list[str] = field(default_factory=list)  # resolved ids
     organizer: list[str] = field(default_factory=list)  # resolved ids
     city: list[str] = field(default_factory=list)
+    place: Place = field(default_factory=Place)
 
 
 def event_row(e: Record) -> EventRow:
@@ -206,6 +265,7 @@ def event_row(e: Record) -> EventRow:
 
 def list_events(linked: LinkedRegistry, f: EventFilter) -> list[EventRow]:
     rows: list[EventRow] = []
+    in_place = f.place.matcher()
     for e in linked.reg.of("event").values():
         row = event_row(e)
         if not (any_of(_year(row["start_date"]), f.year) and any_of(row["type"], f.type)):
@@ -215,7 +275,7 @@ def list_events(linked: LinkedRegistry, f: EventFilter) -> list[EventRow]:
             continue
         if f.organizer and not set(row["organizers"]) & set(f.organizer):
             continue
-        if not any_of((e.get("location") or {}).get("city"), f.city):
+        if not any_of((e.get("location") or {}).get("city"), f.city) or not in_place(e.get("location")):
             continue
         rows.append(row)
     return sorted(rows, key=lambda r: (str(r["start_date"] or "9999"), r["id"]))

@@ -31,12 +31,13 @@ class BrigadeRow(TypedDict):
     status: Stored
     city: Stored
     state: Stored
+    country: Stored  # ISO 3166-1 alpha-2: tells SC in BR from SC in the US
     partners: int  # partnerships the brigade has with partners
     networks: list[Stored]  # ids of the networks it belongs to
     topics: list[Stored]
 
 
-BRIGADE_COLUMNS: tuple[str, ...] = ("id", "name", "status", "city", "state", "partners", "networks")
+BRIGADE_COLUMNS: tuple[str, ...] = ("id", "name", "status", "city", "state", "country", "partners", "networks")
 
 
 class PartnershipRow(TypedDict):
@@ -112,7 +113,7 @@ class RelatedBrigade(TypedDict):
 
     id: str
     name: str
-    score: int
+    score: float
     reasons: list[str]
 
 
@@ -122,17 +123,22 @@ RELATED_COLUMNS = columns_of(RelatedBrigade)
 class FollowupRow(TypedDict):
     """`report followups`: an open partnership with no recent contact."""
 
+    state: str  # "stale" (last contact older than --days) or "never-recorded" (no last contact)
     brigade: Stored
     brigade_name: str
     partner: str
     partner_name: str
     status: Stored
+    start_date: Stored
     last_contact: Stored
     days_since_contact: int | None  # None: no contact recorded
+    # With --history: the day the last commit touched the partnership's file. Not a contact date:
+    # it says only that someone last edited the record then.
+    last_changed_in_git: str | None
 
 
-FOLLOWUP_COLUMNS: tuple[str, ...] = ("brigade", "partner", "partner_name", "status", "last_contact",
-                                     "days_since_contact")
+FOLLOWUP_COLUMNS: tuple[str, ...] = ("state", "brigade", "partner", "partner_name", "status", "start_date",
+                                     "last_contact", "days_since_contact", "last_changed_in_git")
 
 # Each row type with the columns its listings write (tests/test_rows.py reads this).
 TABLES: tuple[tuple[type, tuple[str, ...]], ...] = (
@@ -140,3 +146,24 @@ TABLES: tuple[tuple[type, tuple[str, ...]], ...] = (
     (EventRow, EVENT_COLUMNS), (EventRow, EVENT_REPORT_COLUMNS), (SearchHit, SEARCH_COLUMNS),
     (RelatedBrigade, RELATED_COLUMNS), (FollowupRow, FOLLOWUP_COLUMNS),
 )
+
+
+class NetworkRow(TypedDict):
+    """`networks list`: a network with how many members it has and in which roles."""
+
+    id: str
+    name: str
+    classification: Stored
+    status: Stored
+    parent: Stored  # id of the network it is part of
+    operator: Stored  # id of the organization that runs it
+    members: int  # brigades and partners that list it in their `networks`
+    roles: list[str]  # "steering-committee: 7", special roles first
+    children: list[str]  # ids of the networks whose parent it is
+    events: int  # events it organised or took part in
+    topics: list[Stored]
+
+
+NETWORK_COLUMNS: tuple[str, ...] = ("id", "name", "classification", "parent", "members", "roles")
+
+TABLES += ((NetworkRow, NETWORK_COLUMNS),)

@@ -1,5 +1,5 @@
 """`peernet search`: ranked full-text search over names, descriptions, priorities, notes
-and topics of every record."""
+and topics of every record, and the roles a member holds in its networks."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from collections.abc import Iterator
 from typing import Any
 
 from peernet_cli.query.rows import SearchHit
-from peernet_cli.registry.loader import Registry
+from peernet_cli.registry.loader import Record, Registry
 
 # How much a hit in each field counts: a name match beats a passing mention in notes.
 WEIGHTS: dict[str, int] = {
     "id": 4, "name": 5, "other_names": 4, "aliases": 4, "topics": 3, "classification": 2,
     "description": 2, "priorities": 2, "projects": 2, "relationship_building": 1,
     "milestones": 1, "notes": 1, "location": 1, "date_note": 1,
+    # The roles in a member's `networks` list ("steering-committee"), not the network ids:
+    # a role says what the member is, as a classification does.
+    "networks": 2,
 }
 
 
@@ -27,6 +30,17 @@ def _text(value: Any) -> Iterator[str]:
     elif isinstance(value, list):
         for item in value:
             yield from _text(item)
+
+
+def _words(record: Record, fname: str) -> list[str]:
+    """The words of one field of a record, as the search sees them."""
+    if fname == "id":
+        # A partnership's id only repeats its two parties' ids: no evidence of its own.
+        return [] if record.kind == "partnership" else tokens(record.id)
+    value = record.data.get(fname)
+    if fname == "networks":
+        value = [m.get("role") for m in value or [] if isinstance(m, dict)]
+    return [w for chunk in _text(value) for w in tokens(chunk)]
 
 
 def tokens(text: str) -> list[str]:
@@ -52,10 +66,7 @@ def search(reg: Registry, query: str, kinds: list[str] | None = None) -> list[Se
         fields: list[str] = []
         matched_terms: set[str] = set()
         for fname, weight in WEIGHTS.items():
-            words = [w for chunk in _text(record.data.get(fname)) for w in tokens(chunk)]
-            if fname == "id":
-                # A partnership's id only repeats its two parties' ids: no evidence of its own.
-                words = [] if record.kind == "partnership" else tokens(record.id)
+            words = _words(record, fname)
             field_score = 0
             for term in terms:
                 m = _matches(term, words)

