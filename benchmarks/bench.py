@@ -165,16 +165,36 @@ def counts(root: Path) -> str:
     return ", ".join(f"{len(list((root / 'registry' / f).glob('*.yaml')))} {f}" for f in KINDS)
 
 
+def environment() -> dict[str, str]:
+    """The environment peernet runs in: PYTHONDONTWRITEBYTECODE (set on some build machines)
+    would make every run recompile peernet's modules, which no installed peernet does; time
+    what users run."""
+    base = {k: v for k, v in os.environ.items() if k not in ("PEERNET_REGISTRY", "PYTHONDONTWRITEBYTECODE")}
+    return base | {"NO_COLOR": "1"}
+
+
+def write_section(heading: str, text: str) -> None:
+    """Put `text` (which starts with the `## ` line `heading`) in benchmarks/RESULTS.md in place
+    of that section, or after the others: each benchmark script owns one section."""
+    path = HERE / "RESULTS.md"
+    old = path.read_text(encoding="utf-8") if path.exists() else ""
+    start = old.find(heading + "\n")
+    if start < 0:
+        new = old.rstrip("\n") + "\n\n" + text
+    else:
+        end = old.find("\n## ", start + len(heading))
+        new = old[:start] + text.rstrip("\n") + "\n" + (old[end:] if end >= 0 else "")
+    path.write_text(new, encoding="utf-8")
+    print(f"wrote {heading.lstrip('# ')} in {path}", file=sys.stderr)
+
+
 def bench_size(n: int, work: Path, fast: int, slow: int) -> str:
     """Build a registry of n files, time every command, return the Markdown table."""
     root, bundled = work / f"reg-{n}", work / "bundled"
     written = registry_gen.build(root, n)
     if not bundled.exists():
         shutil.copytree(registry_gen.BUNDLED, bundled / "registry")
-    # PYTHONDONTWRITEBYTECODE (set on some build machines) would make every run recompile
-    # peernet's modules, which no installed peernet does; time what users run.
-    base = {k: v for k, v in os.environ.items() if k not in ("PEERNET_REGISTRY", "PYTHONDONTWRITEBYTECODE")}
-    base |= {"NO_COLOR": "1"}
+    base = environment()
     time.sleep(2.1)  # let the new files settle: the index waits two seconds before trusting a change
 
     def cache(name: str) -> Callable[[], dict[str, str]]:
@@ -289,7 +309,9 @@ def main() -> None:
                 f"```sh\n{command.strip()}\n```\n\n{machine()}\n\n"
                 "Medians of whole-process wall-clock times; the docstring of `bench.py` says what "
                 "each row does.\n\n" + "\n".join(tables))
-        (HERE / "RESULTS.md").write_text(text, encoding="utf-8")
+        old = (HERE / "RESULTS.md").read_text(encoding="utf-8") if (HERE / "RESULTS.md").exists() else ""
+        others = old.find("\n## ")  # sections of other scripts (bench_map.py) stay
+        (HERE / "RESULTS.md").write_text(text + (old[others:] if others >= 0 else ""), encoding="utf-8")
         print(f"wrote {HERE / 'RESULTS.md'}", file=sys.stderr)
 
 

@@ -1,6 +1,7 @@
 """Build a registry of exactly n record files with real record shapes.
 
     python benchmarks/registry_gen.py ROOT N      # writes ROOT/registry/, prints the count
+    python benchmarks/registry_gen.py ROOT dense  # ~2,000 nodes, 6,000 partnerships (build_dense)
 
 The records are copies of the bundled registry (registry/ at the top of this repository):
 copy k renames every id to `<id>-c<k>` (partnerships to `<brigade>-c<k>--<partner>-c<k>`) and
@@ -129,7 +130,50 @@ def build(root: Path, n: int, src: Path = BUNDLED) -> int:
     return written
 
 
+_LINE = {key: re.compile(rf"(?m)^{key}: .*$") for key in ("id", "brigade", "partner")}
+
+
+def build_dense(root: Path, copies: int = 7, partnerships: int = 6000, seed: int = 0) -> int:
+    """A densely connected network of real record shapes, for the map layout: `copies` whole
+    copies of the bundled brigades, partners and networks (7 copies: 1,281 brigades and 665
+    partners, about 2,000 nodes) joined by `partnerships` partnerships drawn from a fixed seed.
+    Brigades are picked uniformly and partners with a skew (index = partners * u**2), so a few
+    partners are hubs shared by many brigades, as city governments and universities are, and
+    nearly every node ends up in one component. Each partnership file is a bundled one with its
+    id, brigade and partner lines replaced (its other references point at copy 0)."""
+    sources = load_sources()
+    ids = {s.stem for s in sources}
+    files: dict[str, list[tuple[str, str]]] = {"brigades": [], "partners": [], "networks": []}
+    for k in range(copies):
+        for s in sources:
+            if s.folder in files:
+                files[s.folder].append((renamer(k)(s.stem), copy_text(s.text, ids, k)))
+    brigades, partners = [stem for stem, _ in files["brigades"]], [stem for stem, _ in files["partners"]]
+    templates = [copy_text(s.text, ids, 0) for s in sources if s.folder == "partnerships"]
+    rng = random.Random(seed)
+    pairs: set[tuple[int, int]] = set()
+    while len(pairs) < partnerships:
+        pairs.add((rng.randrange(len(brigades)), int(len(partners) * rng.random() ** 2)))
+    files["partnerships"] = []
+    for j, (b, p) in enumerate(sorted(pairs)):
+        text = templates[j % len(templates)]
+        for key, value in (("id", f"{brigades[b]}--{partners[p]}"), ("brigade", brigades[b]),
+                           ("partner", partners[p])):
+            text = _LINE[key].sub(f"{key}: {value}", text, count=1)
+        files["partnerships"].append((f"{brigades[b]}--{partners[p]}", text))
+    written = 0
+    for folder, chosen in files.items():
+        (root / "registry" / folder).mkdir(parents=True, exist_ok=True)
+        for stem, text in chosen:
+            (root / "registry" / folder / f"{stem}.yaml").write_text(text, encoding="utf-8")
+            written += 1
+    return written
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 3:
-        sys.exit("usage: python benchmarks/registry_gen.py ROOT N")
-    print(build(Path(sys.argv[1]), int(sys.argv[2])))
+    if len(sys.argv) == 3 and sys.argv[2] == "dense":
+        print(build_dense(Path(sys.argv[1])))
+    elif len(sys.argv) == 3:
+        print(build(Path(sys.argv[1]), int(sys.argv[2])))
+    else:
+        sys.exit("usage: python benchmarks/registry_gen.py ROOT N|dense")

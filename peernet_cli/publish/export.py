@@ -1,4 +1,5 @@
-"""`peernet export`: the whole registry as CSV, JSON, SQLite or a Frictionless Data Package.
+"""`peernet export`: the whole registry as CSV, JSON, SQLite or a Frictionless Data Package;
+or where its brigades and partners are, as GeoJSON (`export_geojson`).
 
 Columns (CSV, SQLite, Data Package) come from the JSON Schemas, in schema property order:
 
@@ -79,6 +80,10 @@ def export(reg: Registry, fmt: str, output: Path, force: bool = False, raw: bool
         from peernet_cli.publish.export_datapackage import write_datapackage
 
         return files.publish_folder(output, lambda tmp: write_datapackage(reg, tmp, raw))
+    if fmt == "geojson":
+        from peernet_cli.publish.export_geojson import write_geojson
+
+        return files.publish_file(output, lambda tmp: write_geojson(reg, tmp))
     if fmt == "sqlite":
         from peernet_cli.publish.export_sqlite import write_sqlite
 

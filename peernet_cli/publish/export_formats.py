@@ -12,3 +12,4 @@ class ExportFormat(str, Enum):
     json = "json"
     sqlite = "sqlite"
     datapackage = "datapackage"
+    geojson = "geojson"

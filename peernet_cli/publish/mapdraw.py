@@ -1,7 +1,9 @@
 """Drawing the laid-out network: SVG (for the dashboard and slides) and PNG (via Pillow).
 
 Both draw the same picture from graph.layout: brigades as dark squares with their names,
-partners as circles coloured by classification, prospective/unknown links dashed.
+partners as circles coloured by classification, prospective/unknown links dashed; under it, the
+organisations with no recorded partnership as a strip of small unlabelled dots grouped by state
+(their names are in each dot's tooltip), with a line that counts them.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from peernet_cli.publish import graph
 from peernet_cli.publish.graph import COLORS, LEGEND_W, MARGIN, OTHER_COLOR, UNIT, Graph, color_for
 
 LABEL_ROOM = 170.0  # labels run to the right of their node
@@ -35,10 +38,34 @@ def legend_items(g: Graph) -> list[tuple[str, str]]:
     return items
 
 
+def isolated_summary(g: Graph) -> str:
+    """The line over the strip: how many organisations have no recorded partnership."""
+    lonely = [n for n in g.nodes if n.get("isolated")]
+    brigades = sum(n["kind"] == "brigade" for n in lonely)
+    parts = [f"{brigades} brigade{'s' if brigades != 1 else ''}"] if brigades else []
+    if len(lonely) > brigades:
+        parts.append(f"{len(lonely) - brigades} partner{'s' if len(lonely) - brigades != 1 else ''}")
+    return (f"+{' and '.join(parts)} with no recorded partnership (one dot each, by US state, "
+            "then by country)")
+
+
+def _strip_texts(g: Graph, pts: dict[str, tuple[float, float]]) -> list[tuple[float, float, str, bool]]:
+    """(x, y, text, caption?) in pixels: the summary line, then a label before each state's dots."""
+    groups = graph.strip_groups(g)
+    if not groups:
+        return []
+    top = min(pts[ids[0]][1] for _, _, ids in groups)
+    out = [(MARGIN, top - graph.STRIP_TOP * UNIT / 2, isolated_summary(g), True)]
+    for _section, label, ids in groups:
+        x, y = pts[ids[0]]
+        out.append((x - graph.strip_label_units(label) * UNIT, y + 3, label, False))
+    return out
+
+
 def to_svg(g: Graph, pos: dict[str, tuple[float, float]], title: str = "peernet network map") -> str:
     pts, width, height = _px(pos)
-    out = [f'<svg xmlns="http://www.w3.org/2000/svg" id="network-map" viewBox="0 0 {width:.0f} {height:.0f}" '
-           f'width="{width:.0f}" height="{height:.0f}" font-family="Helvetica, Arial, sans-serif" role="img">',
+    out = [(f'<svg xmlns="http://www.w3.org/2000/svg" id="network-map" viewBox="0 0 {width:.0f} {height:.0f}" '
+            f'width="{width:.0f}" height="{height:.0f}" font-family="Helvetica, Arial, sans-serif" role="img">'),
            f"<title>{escape(title)}</title>",
            '<rect width="100%" height="100%" fill="#ffffff"/>', '<g id="viewport">', '<g id="edges">']
     for e in g.edges:
@@ -51,16 +78,25 @@ def to_svg(g: Graph, pos: dict[str, tuple[float, float]], title: str = "peernet 
     for n in g.nodes:
         x, y = pts[n["id"]]
         attrs = " ".join(f"data-{k}={quoteattr(str(n.get(k) or ''))}" for k in ("id", "kind", "classification", "state", "status"))
-        out.append(f'<g class="node {n["kind"]}" {attrs} transform="translate({x},{y})">')
+        lonely = ' data-isolated="true"' if n.get("isolated") else ""
+        out.append(f'<g class="node {n["kind"]}" {attrs}{lonely} transform="translate({x},{y})">')
         out.append(f"<title>{escape(n['label'])} ({escape(n['classification'])})</title>")
-        if n["kind"] == "brigade":
+        if n.get("isolated"):  # a dot in the strip: the name is in the tooltip
+            shape = (f'<rect x="-3" y="-3" width="6" height="6" fill="{COLORS["brigade"]}"/>' if n["kind"] == "brigade"
+                     else f'<circle r="3" fill="{color_for(n["classification"])}"/>')
+            out.append(shape)
+        elif n["kind"] == "brigade":
             out.append(f'<rect x="-7" y="-7" width="14" height="14" rx="2" fill="{COLORS["brigade"]}"/>')
             out.append(f'<text x="10" y="4" font-size="12" font-weight="bold" fill="#1a1a1a">{escape(n["label"])}</text>')
         else:
             out.append(f'<circle r="6" fill="{color_for(n["classification"])}" stroke="#ffffff" stroke-width="1"/>')
             out.append(f'<text class="partner-label" x="8" y="3" font-size="9" fill="#444444">{escape(n["label"])}</text>')
         out.append("</g>")
-    out += ["</g>", "</g>"]
+    out.append("</g>")
+    for x, y, text, caption in _strip_texts(g, pts):
+        ident, size = (' id="isolated-summary"', 12) if caption else (' class="strip-label"', 9)
+        out.append(f'<text{ident} x="{x:.1f}" y="{y:.1f}" font-size="{size}" fill="#444444">{escape(text)}</text>')
+    out.append("</g>")
     lx = width - LEGEND_W + 10
     out.append(f'<g id="legend" transform="translate({lx:.0f},{MARGIN:.0f})">')
     out.append('<text x="0" y="0" font-size="13" font-weight="bold">Legend</text>')
@@ -98,7 +134,13 @@ def to_png(g: Graph, pos: dict[str, tuple[float, float]], scale: float = 1.0) ->
             draw.line([a, b], fill="#8a8a8a", width=max(1, int(scale)))
     for n in g.nodes:
         x, y = s(pts[n["id"]])
-        if n["kind"] == "brigade":
+        if n.get("isolated"):
+            r = 3 * scale
+            if n["kind"] == "brigade":
+                draw.rectangle([x - r, y - r, x + r, y + r], fill=COLORS["brigade"])
+            else:
+                draw.ellipse([x - r, y - r, x + r, y + r], fill=color_for(n["classification"]))
+        elif n["kind"] == "brigade":
             r = 7 * scale
             draw.rounded_rectangle([x - r, y - r, x + r, y + r], radius=2 * scale, fill=COLORS["brigade"])
             draw.text((x + 10 * scale, y - 7 * scale), n["label"], fill="#1a1a1a", font=bold)
@@ -106,6 +148,9 @@ def to_png(g: Graph, pos: dict[str, tuple[float, float]], scale: float = 1.0) ->
             r = 6 * scale
             draw.ellipse([x - r, y - r, x + r, y + r], fill=color_for(n["classification"]), outline="white")
             draw.text((x + 8 * scale, y - 6 * scale), n["label"], fill="#444444", font=small)
+    for x, y, text, caption in _strip_texts(g, pts):
+        draw.text((x * scale, (y - (12 if caption else 9)) * scale), text, fill="#444444",
+                  font=_font((12 if caption else 9) * scale))
     lx, ly = (width - LEGEND_W + 10) * scale, MARGIN * scale
     draw.text((lx, ly - 12 * scale), "Legend", fill="black", font=bold)
     for i, (label, colour) in enumerate(legend_items(g)):
@@ -113,7 +158,8 @@ def to_png(g: Graph, pos: dict[str, tuple[float, float]], scale: float = 1.0) ->
         draw.ellipse([lx, y - 10 * scale, lx + 12 * scale, y + 2 * scale], fill=colour)
         draw.text((lx + 18 * scale, y - 10 * scale), label, fill="black", font=small_legend)
     buf = io.BytesIO()
-    img.save(buf, format="PNG", optimize=True)
+    # optimize (zlib level 9) saves a few per cent but took 11 s of 16 on a 2,000-node picture
+    img.save(buf, format="PNG", optimize=img.width * img.height <= 8_000_000)
     return buf.getvalue()
 
 

@@ -1,17 +1,11 @@
-"""One record with its relations resolved (`show`), and brigades worth talking to
-(`brigades related`)."""
+"""One record with its relations resolved (`show`); brigades worth talking to are in related.py."""
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 from peernet_cli.query.listings import LinkedRegistry, event_row, partnership_row
-from peernet_cli.query.rows import RelatedBrigade
 from peernet_cli.registry.loader import Record
-
-# Classifications too broad to be a reason for two brigades to talk.
-_VAGUE = {None, "unknown", "other", "brigade"}
 
 
 def _events_of(linked: LinkedRegistry, org_id: str) -> list[dict[str, Any]]:
@@ -78,50 +72,3 @@ def show_event(linked: LinkedRegistry, e: Record) -> dict[str, Any]:
 
     return {"kind": "event", "record": dict(e.data), "organizers": named(e.get("organizers")),
             "participants": named(e.get("participants"))}
-
-
-def related_brigades(linked: LinkedRegistry, b: Record) -> list[RelatedBrigade]:
-    """Other brigades sharing a partner, a partner classification, or topics/priorities,
-    each with its reasons; strongest first."""
-    mine = _profile(linked, b.id)
-    scores: dict[str, int] = defaultdict(int)
-    reasons: dict[str, list[str]] = defaultdict(list)
-    for other in linked.reg.of("brigade").values():
-        if other.id == b.id:
-            continue
-        theirs = _profile(linked, other.id)
-        for partner in sorted(mine["partners"] & theirs["partners"]):
-            scores[other.id] += 3
-            reasons[other.id].append(f"both partner with {linked.name_of(partner)}")
-        for cls in sorted((mine["classes"].keys() & theirs["classes"].keys()) - _VAGUE):
-            scores[other.id] += 1
-            reasons[other.id].append(
-                f"both work with a {cls}: {', '.join(sorted(mine['classes'][cls]))} / "
-                f"{', '.join(sorted(theirs['classes'][cls]))}")
-        shared = sorted(mine["topics"] & theirs["topics"])
-        if shared:
-            scores[other.id] += len(shared)
-            reasons[other.id].append(f"shared topics: {', '.join(shared)}")
-    rows: list[RelatedBrigade] = [{"id": rid, "name": linked.name_of(rid), "score": score, "reasons": reasons[rid]}
-            for rid, score in scores.items() if score]
-    return sorted(rows, key=lambda r: (-r["score"], r["id"]))
-
-
-def _profile(linked: LinkedRegistry, brigade_id: str) -> dict[str, Any]:
-    partners: set[str] = set()
-    classes: dict[str, set[str]] = defaultdict(set)
-    topics: set[str] = set()
-    brigade = linked.reg.find(brigade_id, ("brigade",))
-    if brigade:
-        topics |= {str(t) for t in brigade.get("topics") or []}
-    for s in linked.by_brigade.get(brigade_id, []):
-        partner = str(s.get("partner"))
-        partners.add(partner)
-        cls = linked.classification_of(partner)
-        if cls:
-            classes[cls].add(linked.name_of(partner))
-        topics |= {str(t) for t in s.get("topics") or []}
-        record = linked.org(partner)
-        if record:
-            topics |= {str(t) for t in record.get("topics") or []}
-    return {"partners": partners, "classes": classes, "topics": topics}
