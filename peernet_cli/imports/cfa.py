@@ -29,12 +29,12 @@ from urllib.parse import urlparse
 
 from peernet_cli.change.changeset import ChangeSet, FileChange, slugify
 from peernet_cli.check.rules import website_host
-from peernet_cli.registry.names import normalise_name
 from peernet_cli.imports.cfa_location import compare_key, text_of
 from peernet_cli.imports.cfa_mapping import Mapped, map_entry, normalise_url, skip_reason
 from peernet_cli.registry import yamlio
 from peernet_cli.registry.canonical import canonical_text
 from peernet_cli.registry.loader import Record, Registry, path_for
+from peernet_cli.registry.names import normalise_name
 
 DOCUMENT = "cfa-brigade-information-organizations.json"
 

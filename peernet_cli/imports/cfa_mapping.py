@@ -46,9 +46,9 @@ from urllib.parse import urlparse
 
 from peernet_cli.change.changeset import slugify
 from peernet_cli.check.rules import website_host
-from peernet_cli.registry.names import normalise_name
 from peernet_cli.errors import InvalidDataError, UsageError
 from peernet_cli.imports.cfa_location import location_problems, map_location, shown, text_of, text_problem
+from peernet_cli.registry.names import normalise_name
 
 CFA_NETWORK = "cfa-brigade-network"
 

@@ -101,7 +101,7 @@ class Record:
     def data(self) -> dict[str, Any]:
         if self._data is None:
             assert self._packed is not None
-            self._data, _error, ambiguous = _unpack(self._packed)
+            self._data, _error, ambiguous = unpack_parsed(self._packed)
             self._ambiguous = tuple(ambiguous)
             self._packed = None
         return self._data
@@ -149,7 +149,7 @@ def _indexed(kind: str, root: Path, rel: str, stamp: str, source: Source, packed
     return record
 
 
-def _unpack(packed: bytes) -> tuple[Any, ...]:
+def unpack_parsed(packed: bytes) -> tuple[Any, ...]:
     return marshal.loads(packed)  # type: ignore[no-any-return]
 
 
@@ -254,7 +254,7 @@ def load(where: Path | Source, use_index: bool = True, entries: list[Entry] | No
         else:
             head, packed = known[rel]
             if head is None:  # stored as unreadable: unpack to report why
-                data, error, _ambiguous = _unpack(packed)
+                data, error, _ambiguous = unpack_parsed(packed)
                 reg.unreadable.append(yamlio.Parsed(root / rel, "", data, _error(error)))
             else:
                 records[kind][rel[rel.rfind("/") + 1: -5]] = _indexed(kind, root, rel, stamp, source, packed, head)
@@ -286,14 +286,14 @@ def _remember(index: Any, source: Source, usable: list[Entry], known: dict[str, 
               fresh: dict[str, yamlio.Parsed]) -> None:
     if not fresh and (source.content_addressed or len(known) == len(usable)):
         return  # nothing new to store (and, for a working tree, no file gone)
-    packed = {rel: _pack(parsed) for rel, parsed in fresh.items()}
+    packed = {rel: pack_parsed(parsed) for rel, parsed in fresh.items()}
     if source.content_addressed:
         index.store_blobs((e.stamp, packed[e.rel]) for e in usable if e.rel in packed)
     else:
         index.store_map(FILES_MAP, {e.rel: (e.stamp, known.get(e.rel) or packed[e.rel]) for e in usable})
 
 
-def _pack(parsed: yamlio.Parsed) -> tuple[Any, bytes]:
+def pack_parsed(parsed: yamlio.Parsed) -> tuple[Any, bytes]:
     """What the index keeps of a parse result: the head fields (None when it is no record)
     and the whole result packed."""
     error = parsed.error
