@@ -125,17 +125,75 @@ def to_json(data: Any) -> str:
 
 def table(rows: Sequence[Mapping[str, Any]], columns: Sequence[str], title: str | None = None) -> None:
     """A table for a person. Every header, cell and the title is a rich Text of safe_text, so
-    nothing from the registry is read as markup or reaches the terminal as a control code."""
+    nothing from the registry is read as markup or reaches the terminal as a control code.
+
+    A column is never narrower than its longest word (up to _LONG_WORD), so words wrap whole;
+    when the columns cannot all fit so, each row is printed as a block of `column: value`
+    lines instead (like psql's expanded display), which wraps at spaces to any width."""
     from rich.table import Table
     from rich.text import Text
 
+    console = _console(sys.stdout)
+    cells = [[safe_text(cell_text(row.get(c)), keep="\n") for c in columns] for row in rows]
+    heads = [safe_text(c.replace("_", " ")) for c in columns]
+    widths = _column_widths(heads, cells, console.width - 3 * len(heads) - 1)
+    if widths is None:
+        _blocks(console, heads, cells, title)
+        return
     tab = Table(title=Text(safe_text(title)) if title is not None else None,
                 header_style="bold" if use_color(sys.stdout) else None)
-    for col in columns:
-        tab.add_column(Text(safe_text(col.replace("_", " "))), overflow="fold")
-    for row in rows:
-        tab.add_row(*(Text(safe_text(cell_text(row.get(c)), keep="\n")) for c in columns))
-    _console(sys.stdout).print(tab)
+    for head, width in zip(heads, widths, strict=True):
+        tab.add_column(Text(head), overflow="fold", width=width)
+    for row_cells in cells:
+        tab.add_row(*(Text(c) for c in row_cells))
+    console.print(tab)
+
+
+# A word longer than this (a URL, a long id) may be folded inside a table cell.
+_LONG_WORD = 30
+
+
+def _column_widths(heads: list[str], cells: list[list[str]], room: int) -> list[int] | None:
+    """Each column's width: its natural width when all fit in `room`; else its longest word
+    (at most _LONG_WORD) plus a share of what is left, in proportion to how much more it
+    would like; None when even the longest words do not fit."""
+    from rich.cells import cell_len
+
+    columns = [[h, *(r[i] for r in cells)] for i, h in enumerate(heads)]
+    natural = [max(cell_len(line) for t in col for line in (t.splitlines() or [""])) for col in columns]
+    least = [min(_LONG_WORD, max(_longest_word(t) for t in col), n) for col, n in zip(columns, natural, strict=True)]
+    if sum(natural) <= room:
+        return natural
+    spare = room - sum(least)
+    if spare < 0:
+        return None
+    wants = [n - m for n, m in zip(natural, least, strict=True)]
+    total = sum(wants) or 1
+    return [m + spare * w // total for m, w in zip(least, wants, strict=True)]
+
+
+def _longest_word(text: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(w) for w in text.split()), default=0)
+
+
+def _blocks(console: Any, heads: list[str], cells: list[list[str]], title: str | None) -> None:
+    """Rows too wide for a table: each as its first value, then `column: value` lines."""
+    from rich.text import Text
+
+    bold = "bold" if use_color(sys.stdout) else ""
+    out = _wrapped(console, Text(safe_text(title), style=bold), 0, console.width) if title else []
+    for n, row_cells in enumerate(cells):
+        if n or title:
+            out.append(Text(""))
+        out += _wrapped(console, Text(row_cells[0], style=bold), 0, console.width)
+        for head, value in zip(heads[1:], row_cells[1:], strict=True):
+            if value:
+                first = Text(f"  {head}: ")
+                out += _wrapped(console, Text(value), len(first.plain), console.width, first)
+    for text in out:
+        console.print(text, soft_wrap=True)
 
 
 def record(view: RecordView) -> None:
