@@ -54,8 +54,10 @@ def followups(linked: LinkedRegistry, as_of: date, days: int = 180, brigades: li
     partnership id -> the day git last changed its file, shown for never-recorded ones (and
     ordering those with the same start), never taken for a contact."""
     rows: list[FollowupRow] = []
-    for s in linked.partnerships():
-        if s.get("status") not in OPEN_STATUSES or (brigades and s.get("brigade") not in brigades):
+    ships = sorted((s for b in set(brigades) for s in linked.by_brigade.get(b, [])), key=lambda r: r.id) \
+        if brigades else linked.partnerships()
+    for s in ships:
+        if s.get("status") not in OPEN_STATUSES:
             continue
         last = latest_day(s.get("last_contact"))
         age = (as_of - last).days if last else None

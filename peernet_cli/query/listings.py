@@ -38,7 +38,24 @@ class LinkedRegistry:
         return out
 
     def partnerships(self) -> list[Record]:
+        """Every partnership in id order (sorted once: a dashboard asks for each brigade)."""
+        return self._partnerships
+
+    @cached_property
+    def _partnerships(self) -> list[Record]:
         return sorted(self.reg.of("partnership").values(), key=lambda r: r.id)
+
+    @cached_property
+    def events_by_org(self) -> dict[str, list[tuple[Record, str]]]:
+        """Each organization's events with its role (organizer first), in date order."""
+        out: dict[str, list[tuple[Record, str]]] = defaultdict(list)
+        for e in sorted(self.reg.of("event").values(), key=lambda r: (str(r.get("start_date") or ""), r.id)):
+            organizers = set(e.get("organizers") or [])
+            for org in organizers:
+                out[str(org)].append((e, "organizer"))
+            for org in set(e.get("participants") or []) - organizers:
+                out[str(org)].append((e, "participant"))
+        return out
 
     def org(self, record_id: str) -> Record | None:
         return self.reg.find(record_id, ("partner", "brigade", "network"))

@@ -8,6 +8,7 @@ fire; the reasons are listed strongest first.
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 from collections import defaultdict
@@ -96,35 +97,68 @@ class _Network:
         found: set[str] = set()
         for key in _keys(p):
             ids = self.index.get(key, set())
-            if len(ids) <= CANDIDATE_BUCKET or key[0] in ("partner", "near", "state"):
+            if len(ids) <= CANDIDATE_BUCKET or key[0] == "partner":
                 found |= ids
-        return found
+        return found | self.nearest(p)
+
+    def nearest(self, p: Profile) -> set[str]:
+        """The NEAREST brigades around `p`: cells searched in rings outwards, one ring past the
+        one that brought enough (a nearer one may sit just across a cell edge), up to NEAR_KM."""
+        if p.point is None:
+            return set()
+        lat, lon = p.point
+        row, col = int(lat // _CELL), int(lon // _CELL)
+        near: set[str] = set()
+        enough_at = None
+        for ring in range(_RINGS + 1):
+            for dr in range(-ring, ring + 1):
+                for dc in range(-2 * ring, 2 * ring + 1):  # twice as wide: a degree of longitude is shorter
+                    if max(abs(dr), (abs(dc) + 1) // 2) == ring:
+                        near |= self.index.get(("near", f"{row + dr}:{col + dc}"), set())
+            if enough_at is None and len(near) > NEAREST:
+                enough_at = ring
+            elif enough_at is not None:
+                break
+        if len(near) <= NEAREST:
+            return near
+        scale = math.cos(math.radians(lat)) ** 2
+        return set(heapq.nsmallest(NEAREST, near, key=lambda i: _flat_distance(lat, lon, scale,
+                                                                             self.profiles[i].point)))
 
 
 # A value more than this many brigades share (a kind of partner most brigades work with, a common
-# word) finds no candidates by itself: pairs sharing only that score under 1 and would cost a
-# comparison of every brigade with every other. Partners, places and networks always count.
-CANDIDATE_BUCKET = 300
-# Coordinates are binned in cells of this many degrees; a brigade's neighbours are in its cell and
-# those around it: one row and two columns each way (5 degrees of latitude is 555 km; ten of
-# longitude are over NEAR_KM up to 63 degrees north: Anchorage is at 61).
-_CELL = 5.0
+# word, a state with hundreds of brigades) finds no candidates by itself: pairs sharing only that
+# score little and would cost a comparison of every brigade with every other. A shared partner
+# always counts; nearness is the NEAREST brigades around.
+CANDIDATE_BUCKET = 60
+# Of the brigades around one, this many nearest are compared for nearness.
+NEAREST = 30
+# Coordinates are binned in cells of one degree; a brigade's neighbours are searched ring by
+# ring up to _RINGS cells away (5 degrees of latitude is 555 km, past NEAR_KM; rings are twice
+# as wide in longitude, ten degrees being over NEAR_KM up to 63 degrees north: Anchorage is at 61).
+_CELL = 1.0
+_RINGS = 5
+
+
+def _flat_distance(lat: float, lon: float, scale: float, point: tuple[float, float] | None) -> float:
+    """A cheap stand-in for distance that orders neighbours the same way nearby."""
+    if point is None:
+        return math.inf
+    return (point[0] - lat) ** 2 + scale * (point[1] - lon) ** 2
 
 
 def _keys(p: Profile) -> list[tuple[str, str]]:
+    """What a brigade can be found by, besides nearness."""
     keys = [("partner", x) for x in p.partners] + [("kind", k) for k in p.kinds if k not in _VAGUE]
     keys += [("network", n) for n in p.networks] + [("word", w) for w in p.words]
     if p.state:
         keys.append(("state", f"{p.country}:{p.state}"))
-    if p.point:
-        row, col = int(p.point[0] // _CELL), int(p.point[1] // _CELL)
-        keys += [("near", f"{row + dr}:{col + dc}") for dr in (-1, 0, 1) for dc in (-2, -1, 0, 1, 2)]
     return keys
 
 
 def _own_keys(p: Profile) -> list[tuple[str, str]]:
-    """The keys a brigade is filed under (its own cell only, so neighbours find it)."""
-    keys = [k for k in _keys(p) if k[0] != "near"]
+    """The keys a brigade is filed under, and its cell (so neighbours find it)."""
+    keys = _keys(p)
     if p.point:
         keys.append(("near", f"{int(p.point[0] // _CELL)}:{int(p.point[1] // _CELL)}"))
     return keys

@@ -10,13 +10,9 @@ from peernet_cli.registry.loader import Record
 
 def _events_of(linked: LinkedRegistry, org_id: str) -> list[dict[str, Any]]:
     rows = []
-    for e in sorted(linked.reg.of("event").values(), key=lambda r: (str(r.get("start_date") or ""), r.id)):
-        role = ("organizer" if org_id in (e.get("organizers") or [])
-                else "participant" if org_id in (e.get("participants") or []) else None)
-        if role:
-            row = event_row(e)
-            rows.append({"id": e.id, "name": e.name, "type": row["type"],
-                         "start_date": row["start_date"], "role": role})
+    for e, role in linked.events_by_org.get(org_id, []):
+        row = event_row(e)
+        rows.append({"id": e.id, "name": e.name, "type": row["type"], "start_date": row["start_date"], "role": role})
     return rows
 
 
