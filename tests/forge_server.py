@@ -1,7 +1,8 @@
 """A tiny GitHub-REST-compatible forge for tests: the few calls peernet makes, nothing more.
 
 Behaviour mirrors docs.github.com ("Getting started with the REST API" / "Troubleshooting",
-"Repositories > Get a repository", "Pull requests > List / Create a pull request").
+"Repositories > Get a repository", "Pull requests > List / Create a pull request"); issues, their
+comments and labels, and updating a pull request are in tests/forge_issues.py.
 Branches are checked against a real bare git remote, so a test must really push before opening a PR.
 """
 
@@ -14,8 +15,10 @@ import threading
 from dataclasses import dataclass, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 from urllib.parse import parse_qsl, urlsplit
+
+from forge_issues import IssuesMixin
 
 DOCS = "https://docs.github.com/rest"
 API_VERSION = "2022-11-28"
@@ -75,7 +78,7 @@ def _invalid(field: str, code: str = "invalid") -> dict[str, Any]:
     return _error("Validation Failed", errors=[{"resource": "PullRequest", "field": field, "code": code}])
 
 
-class FakeForge:
+class FakeForge(IssuesMixin):
     """A threaded HTTP server on 127.0.0.1 speaking the GitHub REST contract for one repository."""
 
     def __init__(self, bare_remote: Path, owner: str = "network", repo: str = "registry",
@@ -88,6 +91,7 @@ class FakeForge:
         self.fail_next: dict[str, Any] = {}     # {"status", "json", "headers"} and/or {"delay"}; one-shot
         self.header_problems: list[str] = []    # lenient-but-wrong headers (GitHub serves these anyway)
         self._lock = threading.Lock()
+        self._init_issues()
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -130,7 +134,7 @@ class FakeForge:
             self._thread.join(timeout=5)
         self._server = self._thread = None
 
-    def __enter__(self) -> FakeForge:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
@@ -140,7 +144,7 @@ class FakeForge:
     def _branch_sha(self, branch: str) -> str | None:
         done = subprocess.run(["git", "--git-dir", str(self.bare_remote), "rev-parse", "--verify", "--quiet",
                                f"refs/heads/{branch}^{{commit}}"], capture_output=True, text=True,
-                              env=GIT_ENV, timeout=10)
+                              env=GIT_ENV, timeout=10, check=False)
         return done.stdout.strip() if done.returncode == 0 else None
 
     def _repo_json(self) -> dict[str, Any]:
@@ -176,14 +180,20 @@ class FakeForge:
             return 200, self._list_pulls(req.query), {}
         if route == ("POST", "pulls"):
             return self._create_pull(req.json)
+        answer = self.handle_issues(req.method, parts[3:], req.query, req.json)
+        if answer is not None:
+            return answer
         return 404, {**_error("Not Found"), "status": "404"}, {}
 
     def _list_pulls(self, query: dict[str, str]) -> list[dict[str, Any]]:
         # List pull requests: state open|closed|all (default open); head "user:ref-name" filter.
         state, head = query.get("state", "open"), query.get("head")
         with self._lock:
-            return [p for p in self.pulls if (state == "all" or p["state"] == state)
-                    and (head is None or p["head"]["label"] == head)]
+            found = [p for p in self.pulls if (state == "all" or p["state"] == state)
+                     and (head is None or p["head"]["label"] == head)]
+        for pull in found:      # a pull request follows its branch: a push moves its head
+            pull["head"]["sha"] = self._branch_sha(pull["head"]["ref"]) or pull["head"]["sha"]
+        return found
 
     def _create_pull(self, body: Any) -> tuple[int, Any, dict[str, str]]:
         # Create a pull request: title/head/base required; validation errors are 422 Validation Failed.
@@ -215,7 +225,7 @@ class FakeForge:
                 return 422, _error("Validation Failed", errors=[{
                     "resource": "PullRequest", "code": "custom",
                     "message": f"A pull request already exists for {label}."}]), {}
-            number = len(self.pulls) + 1
+            number = self.next_number()
             api = f"{self.url}/repos/{self.owner}/{self.repo}/pulls/{number}"
             pull = {"id": 1000 + number, "number": number, "state": "open", "title": body["title"],
                     "body": body.get("body"), "draft": body.get("draft", False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from forge_server import FakeForge, init_bare_remote, push_branch
+from forge_server import GIT_ENV, FakeForge, init_bare_remote, push_branch
 
 TOKEN = "test-token-123"
 HEADERS = {"Authorization": f"Bearer {TOKEN}", "Accept": "application/vnd.github+json",
@@ -164,3 +165,72 @@ def test_delay_trips_client_timeout_and_stop_is_prompt(remote: Path) -> None:
     started = time.monotonic()
     forge.stop()
     assert time.monotonic() - started < 1.5
+
+
+# --- issues, comments, labels and updating a pull request (tests/forge_issues.py) -------------
+
+ISSUES = "/repos/network/registry/issues"
+
+
+def test_get_issue_and_a_pull_requests_number(forge: FakeForge) -> None:
+    number = forge.file_issue("Add partnership", "### Brigade\n\nboston\n", labels=("new-partnership",))
+    status, issue, _ = call(forge, "GET", f"{ISSUES}/{number}")
+    assert status == 200
+    assert (issue["number"], issue["state"], issue["body"]) == (number, "open", "### Brigade\n\nboston\n")
+    assert [label["name"] for label in issue["labels"]] == ["new-partnership"]
+    assert "pull_request" not in issue and issue["html_url"].endswith(f"/network/registry/issues/{number}")
+    pull_number = open_pr(forge)[1]["number"]
+    assert pull_number == number + 1                  # issues and pull requests share numbers
+    status, as_issue, _ = call(forge, "GET", f"{ISSUES}/{pull_number}")
+    assert status == 200 and as_issue["pull_request"]["url"].endswith(f"/pulls/{pull_number}")
+    assert call(forge, "GET", f"{ISSUES}/999")[0] == 404
+
+
+def test_comments_are_created_listed_by_page_and_edited(forge: FakeForge) -> None:
+    number = forge.file_issue("t", "b")
+    made = []
+    for n in range(3):
+        status, comment, headers = call(forge, "POST", f"{ISSUES}/{number}/comments", {"body": f"note {n}"})
+        assert status == 201 and headers["Location"] == comment["url"]
+        assert comment["html_url"].endswith(f"/issues/{number}#issuecomment-{comment['id']}")
+        assert comment["user"]["type"] == "Bot" and "issue_number" not in comment
+        made.append(comment["id"])
+    status, page, _ = call(forge, "GET", f"{ISSUES}/{number}/comments?per_page=2&page=2")
+    assert status == 200 and [c["body"] for c in page] == ["note 2"]
+    assert len(call(forge, "GET", f"{ISSUES}/{number}/comments")[1]) == 3
+    status, edited, _ = call(forge, "PATCH", f"{ISSUES}/comments/{made[0]}", {"body": "changed"})
+    assert status == 200 and edited["id"] == made[0] and edited["body"] == "changed"
+    assert forge.comments_on(number)[0]["edits"] == 1
+    assert call(forge, "PATCH", f"{ISSUES}/comments/1", {"body": "x"})[0] == 404
+    status, body, _ = call(forge, "POST", f"{ISSUES}/{number}/comments", {"text": "x"})
+    assert status == 422 and body["errors"] == [{"resource": "IssueComment", "field": "body",
+                                                 "code": "missing_field"}]
+    assert call(forge, "POST", f"{ISSUES}/999/comments", {"body": "x"})[0] == 404
+
+
+def test_labels_are_added_created_and_removed(forge: FakeForge) -> None:
+    number = forge.file_issue("t", "b", labels=("new-partnership",))
+    status, labels, _ = call(forge, "POST", f"{ISSUES}/{number}/labels", {"labels": ["peernet: needs changes"]})
+    assert status == 200 and [label["name"] for label in labels] == ["new-partnership", "peernet: needs changes"]
+    assert "peernet: needs changes" in forge.labels      # the repository gained the label
+    status, rest, _ = call(forge, "DELETE", f"{ISSUES}/{number}/labels/peernet%3A%20needs%20changes")
+    assert status == 200 and [label["name"] for label in rest] == ["new-partnership"]
+    status, body, _ = call(forge, "DELETE", f"{ISSUES}/{number}/labels/peernet%3A%20needs%20changes")
+    assert (status, body["message"]) == (404, "Label does not exist")
+    assert call(forge, "POST", f"{ISSUES}/{number}/labels", {"labels": []})[0] == 422
+
+
+def test_update_pull_and_its_head_follows_the_branch(forge: FakeForge, remote: Path) -> None:
+    push_branch(remote, "add/moving")      # a branch of its own: the remote is shared by the module
+    pull = open_pr(forge, head="add/moving")[1]
+    path = f"/repos/network/registry/pulls/{pull['number']}"
+    status, updated, _ = call(forge, "PATCH", path, {"title": "New title", "body": "Closes #1"})
+    assert status == 200 and (updated["title"], updated["body"]) == ("New title", "Closes #1")
+    assert forge.pull_edits == {pull["number"]: 1}
+    assert call(forge, "PATCH", path, {"head": "elsewhere"})[0] == 422
+    assert call(forge, "PATCH", "/repos/network/registry/pulls/999", {"title": "x"})[0] == 404
+    moved = push_branch(remote, "add/moving-on", start="add/moving")
+    subprocess.run(["git", "--git-dir", str(remote), "update-ref", "refs/heads/add/moving", moved],
+                   check=True, env=GIT_ENV, timeout=30)
+    [listed] = call(forge, "GET", "/repos/network/registry/pulls?head=network:add/moving")[1]
+    assert listed["head"]["sha"] == moved

@@ -10,6 +10,7 @@ import sys
 import zipfile
 from pathlib import Path
 
+from peernet_cli.publish.issue_forms import render_forms
 from peernet_cli.publish.scaffold import default_spec, template_files
 from peernet_cli.publish.schemadocs import render_markdown
 from peernet_cli.registry import yamlio
@@ -20,8 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EXPECTED = [
     ".github/workflows/validate.yml",
     ".github/PULL_REQUEST_TEMPLATE.md",
-    ".github/ISSUE_TEMPLATE/add-partnership.yml",
-    ".github/ISSUE_TEMPLATE/outdated-information.yml",
+    *render_forms(),    # the issue forms, generated from the schemas
     ".pre-commit-config.yaml",
     ".vscode/settings.json",
     ".gitignore",

@@ -24,10 +24,21 @@ from peernet_cli.safetext import inert
 
 DEFAULT_API = "https://api.github.com"
 FOOTER = "Proposed with peernet."
+PAGE = 100          # comments asked for per page (GitHub's largest)
+MAX_PAGES = 20      # an issue with more than 2,000 comments is not read to the end
 
 
 class ForgeError(UsageError):
     pass
+
+
+@dataclass(frozen=True)
+class Issue:
+    number: int
+    title: str
+    body: str               # '' when the issue has none
+    state: str              # open | closed
+    labels: list[str]
 
 
 @dataclass(frozen=True)
@@ -100,6 +111,86 @@ class Forge:
             raise self._unexpected("the new pull request")
         return pull
 
+    def update_pull(self, number: int, title: str, body: str) -> dict[str, Any]:
+        """A pull request's new title and description (Pull requests > Update a pull request)."""
+        pull = self._request("PATCH", f"{self._base}/pulls/{int(number)}", {"title": title, "body": body})
+        if not isinstance(pull, dict) or not pull.get("html_url"):
+            raise self._unexpected("the updated pull request")
+        return pull
+
+    # --- issues, their comments and labels (what the issue-form flow uses) --------------------
+
+    @property
+    def _base(self) -> str:
+        return f"/repos/{self.owner}/{self.repo}"
+
+    def repo_web_url(self) -> str:
+        """The repository's web page (https://github.com/OWNER/NAME on GitHub)."""
+        info = self._request("GET", self._base)
+        if not isinstance(info, dict) or not isinstance(info.get("html_url"), str):
+            raise self._unexpected("the repository's details")
+        return str(info["html_url"]).rstrip("/")
+
+    def issue(self, number: int) -> Issue:
+        """An issue (Issues > Get an issue); a pull request's number is refused, since GitHub
+        answers for those too."""
+        found = self._request("GET", f"{self._base}/issues/{int(number)}")
+        if not isinstance(found, dict) or not isinstance(found.get("number"), int):
+            raise self._unexpected(f"issue #{number}")
+        if found.get("pull_request"):
+            raise ForgeError(f"#{number} is a pull request, not an issue; give the number of the issue "
+                             "that was filed with the form")
+        body = found.get("body")
+        labels = [str(label.get("name")) if isinstance(label, dict) else str(label)
+                  for label in found.get("labels") or []]
+        return Issue(found["number"], str(found.get("title") or ""), body if isinstance(body, str) else "",
+                     str(found.get("state") or "open"), labels)
+
+    def comments(self, number: int) -> list[dict[str, Any]]:
+        """Every comment on an issue, oldest first, page by page (Issues > List issue comments)."""
+        found: list[dict[str, Any]] = []
+        for page in range(1, MAX_PAGES + 1):
+            batch = self._request("GET", f"{self._base}/issues/{int(number)}/comments?per_page={PAGE}&page={page}")
+            if not isinstance(batch, list) or not all(isinstance(c, dict) and "id" in c for c in batch):
+                raise self._unexpected(f"the comments of issue #{number}")
+            found.extend(batch)
+            if len(batch) < PAGE:
+                break
+        return found
+
+    def upsert_comment(self, number: int, marker: str, body: str) -> dict[str, Any]:
+        """peernet's one comment on an issue, found by `marker` (a hidden HTML comment it
+        starts with) and edited in place, else created: an edited issue gets the same comment
+        again, not a new one each time. A bot's comment is preferred over a person's that
+        happens to start with the marker."""
+        text = f"{marker}\n{body}"
+        existing = self.find_comment(number, marker)
+        if existing is not None:
+            comment = self._request("PATCH", f"{self._base}/issues/comments/{int(existing['id'])}", {"body": text})
+        else:
+            comment = self._request("POST", f"{self._base}/issues/{int(number)}/comments", {"body": text})
+        if not isinstance(comment, dict) or "id" not in comment:
+            raise self._unexpected("the comment")
+        return comment
+
+    def find_comment(self, number: int, marker: str) -> dict[str, Any] | None:
+        mine = [c for c in self.comments(number) if str(c.get("body") or "").startswith(marker)]
+        bots = [c for c in mine if isinstance(c.get("user"), dict) and c["user"].get("type") == "Bot"]
+        chosen = bots or mine
+        return chosen[0] if chosen else None
+
+    def set_labels(self, number: int, present: list[str], add: str, remove: tuple[str, ...]) -> None:
+        """Put label `add` on the issue and take off those of `remove` it has (`present`, its
+        labels as read): GitHub creates a label that does not exist yet."""
+        if add not in present:
+            done = self._request("POST", f"{self._base}/issues/{int(number)}/labels", {"labels": [add]})
+            if not isinstance(done, list):
+                raise self._unexpected("the issue's labels")
+        for name in remove:
+            if name in present and name != add:
+                quoted = urllib.parse.quote(name, safe="")
+                self._request("DELETE", f"{self._base}/issues/{int(number)}/labels/{quoted}")
+
 
 def pull_request_body(text: str, footer: str = FOOTER) -> str:
     """A pull request's description that shows `text` (a commit message's body: the change's
@@ -130,8 +221,12 @@ def _http_message(exc: urllib.error.HTTPError, method: str, url: str) -> str:
         hint = "the token was refused; set a valid GH_TOKEN (needs pull-request write access)"
     elif exc.code == 403:
         hint = "the token lacks permission for this repository"
+    elif exc.code == 404 and "/issues/" in url:
+        hint = "no such issue or comment in this repository (or the token cannot see it); check the number"
     elif exc.code == 404:
         hint = "repository not found; check PEERNET_REPO (owner/name) and the token's access"
+    elif exc.code == 422 and "/issues/" in url:
+        hint = "the forge refused the comment or label"
     elif exc.code == 422:
         hint = "the forge refused the pull request"
     else:

@@ -74,10 +74,12 @@ def write_only(root: Path, build: Build, today: date, note: Note) -> Outcome:
 
 
 def commit_on_branch(root: Path, build: Build, today: date, remote: str = "origin",
-                     base: str | None = None, note: Note = lambda _: None) -> tuple[Repo, str, str]:
+                     base: str | None = None, note: Note = lambda _: None,
+                     branch: str | None = None) -> tuple[Repo, str, str]:
     """Commit the change on a new branch that starts from the remote's base branch (so the
     contributor's own unpushed commits never travel with it), leaving their checkout as it is.
-    Returns (repo, branch, commit)."""
+    `branch` names it (an issue's: an earlier commit of this name is replaced, as the issue
+    was edited); else it is named for the change. Returns (repo, branch, commit)."""
     check_remote(remote)
     if base is not None:
         check_branch(base)
@@ -92,8 +94,11 @@ def commit_on_branch(root: Path, build: Build, today: date, remote: str = "origi
         _preflight(repo, cs)
         start, label = repo.start_point(remote, base, original)
         with _context(lock):
-            _not_proposed_yet(repo, cs, start, label)
-        branch = repo.unique_branch(cs.branch)
+            _not_proposed_yet(repo, cs, start, label, own=branch)
+        if branch is None:
+            branch = repo.unique_branch(cs.branch)
+        else:
+            _drop_own_branch(repo, branch)
         lock.step("committing", [branch])
         files = [(repo.rel(c.path), c.after.encode("utf-8")) for c in cs.changes]
         try:
@@ -121,7 +126,7 @@ def submit(repo: Repo, branch: str, remote: str, base: str | None) -> str:
         retry = (f"Branch {branch} is pushed to {remote}; what is left is its pull request: open one "
                  f"from {branch} on the forge's web page, or fix the problem and run: peernet submit {branch}")
         forge = forges.configure(url)
-        title, body = _title_body(repo, branch)
+        title, body = title_body(repo, branch)
         existing = forge.find_open_pull(branch)
         if existing:
             return str(existing.get("html_url"))
@@ -263,14 +268,27 @@ def _preflight(repo: Repo, cs: ChangeSet) -> None:
                          "and git config --global user.email you@example.org")
 
 
-def _not_proposed_yet(repo: Repo, cs: ChangeSet, start: str, label: str) -> None:
+def _drop_own_branch(repo: Repo, branch: str) -> None:
+    """A named branch (an issue's) is made again from the base on each edit of the issue, so
+    an earlier one is deleted first (commit_files only makes new branches). Killed in between,
+    the branch is gone from this checkout only: the remote keeps it until the next push."""
+    if not repo.branch_exists(check_branch(branch, "branch")):
+        return
+    if repo.current_branch() == branch:
+        raise UsageError(f"branch {branch} is checked out, and peernet makes it again from the base; "
+                         "switch to another branch (git switch main) and run this again")
+    repo.git("update-ref", "-d", f"refs/heads/{branch}")
+
+
+def _not_proposed_yet(repo: Repo, cs: ChangeSet, start: str, label: str, own: str | None = None) -> None:
     """The change applies to `start` (the commit the branch starts from, `label` its name) as it
     does to the working tree: a new file is neither there already nor on another peernet/
-    branch (another run's proposal, made while this one waited, or an earlier one's), and an
-    edited file there is exactly the text the edit was made from."""
+    branch (another run's proposal, made while this one waited, or an earlier one's; `own`, the
+    branch this change replaces, is not another), and an edited file there is exactly the text
+    the edit was made from."""
     new = [repo.rel(c.path) for c in cs.changes if c.before is None]
     edited = [(repo.rel(c.path), c.before) for c in cs.changes if c.before is not None]
-    branches = repo.branches(BRANCH_PREFIX)
+    branches = [b for b in repo.branches(BRANCH_PREFIX) if b != own]
     found = repo.files_at([f"{start}:{rel}" for rel in new + [rel for rel, _ in edited]]
                           + [f"refs/heads/{b}:{rel}" for b in branches for rel in new])
     for rel in new:
@@ -293,11 +311,12 @@ def _not_proposed_yet(repo: Repo, cs: ChangeSet, start: str, label: str) -> None
                              "up to date with it (git pull), or use --no-pr")
 
 
-def _title_body(repo: Repo, branch: str) -> tuple[str, str]:
+def title_body(repo: Repo, branch: str, footer: str | None = None) -> tuple[str, str]:
     """The pull request's title and body from the branch's commit (peernet's, or a retry's of
-    any commit): the title made inert, the body quoted as text (forge.pull_request_body)."""
-    from peernet_cli.change.forge import pull_request_body
+    any commit): the title made inert, the body quoted as text (forge.pull_request_body), then
+    `footer` (ours, so not made inert: it may say `Closes #N`)."""
+    from peernet_cli.change.forge import FOOTER, pull_request_body
 
     message = repo.message(branch).strip()
     title, _, body = message.partition("\n")
-    return inert(title.strip()) or branch, pull_request_body(body)
+    return inert(title.strip()) or branch, pull_request_body(body, footer or FOOTER)

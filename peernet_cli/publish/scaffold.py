@@ -41,9 +41,11 @@ def render_template(rel: str, name: str, peernet_spec: str) -> str:
 
 def plan(name: str, peernet_spec: str) -> dict[str, str]:
     """Every file of a new registry: relative path -> text."""
+    from peernet_cli.publish.issue_forms import render_forms
     from peernet_cli.publish.schemadocs import render_markdown
 
     files = {rel: render_template(rel, name, peernet_spec) for rel in template_files()}
+    files.update(render_forms())    # generated from the schemas, like docs/fields.md
     for schema in sorted(schema_dir().glob("*.schema.json")):
         files[f"schemas/{schema.name}"] = schema.read_text(encoding="utf-8")
     for kind in KINDS.values():
