@@ -246,3 +246,11 @@ def test_brigade_topic_matches_its_partnerships_and_partners(cli: Any, world: Re
 
 def test_brigade_topic_on_the_bundled_registry_finds_the_food_partnerships(cli: Any) -> None:
     assert len(ids(cli, REPO, "brigades", "list", "--topic", "food")) >= 3
+
+
+def test_search_refuses_an_unknown_kind(cli):
+    root = Path(__file__).resolve().parents[1]
+    result = cli("search", "food", "--kind", "partnr", root=root)
+    assert result.exit_code == 2
+    assert "--kind 'partnr' is not one of: brigade, partner, partnership, event, network" in result.stderr
+    assert "did you mean: partner" in result.stderr

@@ -102,7 +102,11 @@ def enum_filter(values: list[str] | None, kind: str, field: str, flag: str, extr
         return []
     from peernet_cli.registry.schemas import enum_values
 
-    allowed = [*enum_values(kind, field), *extra]
+    return one_of_values(values, [*enum_values(kind, field), *extra], flag)
+
+
+def one_of_values(values: list[str], allowed: list[str], flag: str) -> list[str]:
+    """Each value one of `allowed`, case aside, or a usage error with the choices and a guess."""
     by_fold = {a.casefold(): a for a in allowed}
     checked = []
     for value in values:

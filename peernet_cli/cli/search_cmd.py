@@ -15,11 +15,16 @@ def search(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Words t
            kind: Annotated[list[str] | None, multi("Only records of this kind (brigade, partner…).", "--kind")] = None,
            fmt: FormatOpt = Format.table, limit: LimitOpt = 20,
            raw: RawOpt = False, at: At = None) -> None:
-    """Search names, descriptions, priorities, notes and topics; best matches first."""
+    """Search names, other names, descriptions, priorities, notes, topics and network roles;
+    best matches first."""
     from peernet_cli.query.rows import SEARCH_COLUMNS
     from peernet_cli.query.search import search as run
 
-    hits = run(load_linked(ctx, at).reg, text, kind or None)
+    from peernet_cli.cli.options import one_of_values
+    from peernet_cli.registry.schemas import KINDS
+
+    kinds = one_of_values(kind, list(KINDS), "--kind") if kind else None
+    hits = run(load_linked(ctx, at).reg, text, kinds)
     render_rows(hits[:limit] if limit is not None else hits, SEARCH_COLUMNS, fmt, f"nothing matches '{text}'", raw=raw)
 
 
