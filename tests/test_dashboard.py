@@ -10,10 +10,11 @@ import sys
 from datetime import date
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from peernet_cli.publish import dashboard, graph
+from peernet_cli.publish import dashboard, dashboard_html, graph
 from peernet_cli.query.listings import LinkedRegistry as Network
 from peernet_cli.registry.loader import load
 
@@ -59,7 +60,7 @@ def _refs(text: str) -> _Refs:
 
 def test_the_site_has_every_page(site: dict[str, str], bundled: Network) -> None:
     brigades = sorted(bundled.reg.of("brigade"))
-    assert {"index.html", "map.html", "followups.html", "events.html", "assets/dashboard.css",
+    assert {"index.html", "map.html", "where.html", "followups.html", "events.html", "assets/dashboard.css",
             "assets/map.js", dashboard.MARKER} <= set(site)
     assert sorted(p[len("brigades/"):-len(".html")] for p in site if p.startswith("brigades/")) == brigades
 
@@ -155,7 +156,7 @@ def test_map_layout_keeps_every_node_and_no_labels_overlap(bundled: Network) -> 
 
 
 def test_json_in_the_page_cannot_close_its_script_element() -> None:
-    text = dashboard._json_script("x", {"name": "</script><script>alert(1)</script>"})
+    text = dashboard_html.json_script("x", {"name": "</script><script>alert(1)</script>"})
     assert text.count("</script>") == 1
     assert json.loads(text.split(">", 1)[1].rsplit("<", 1)[0]) == {"name": "</script><script>alert(1)</script>"}
 
@@ -251,3 +252,91 @@ def test_bar_chart_is_plain_svg() -> None:
     svg = dashboard.bar_chart("Counts", {"a": 3, "a very long label " * 4: 1})
     assert svg.count('class="bar"') == 2 and 'data-count="3"' in svg
     assert "…" in svg and "http" not in svg.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+# --- the Where page, network facts, phones (the browser tests are in tests/browser/) --------
+
+
+def _map_json(page: str) -> dict[str, Any]:
+    raw = re.search(r'<script type="application/json" id="map-data">(.*?)</script>', page, re.DOTALL)
+    assert raw
+    return dict(json.loads(raw.group(1)))
+
+
+def test_where_page_embeds_points_outlines_and_the_unlocated(site: dict[str, str], bundled: Network) -> None:
+    from peernet_cli.publish.export_geojson import coordinates
+
+    page = site["where.html"]
+    reg = bundled.reg
+    located = {r.id for kind in ("brigade", "partner") for r in reg.of(kind).values() if coordinates(r)}
+    assert set(re.findall(r'<g class="pin \w+" data-id="([^"]+)"', page)) == located
+    assert page.count('<path class="outline"') > 50 and "<title>North Carolina</title>" in page
+    unlocated = sorted(b.id for b in reg.of("brigade").values() if not coordinates(b))
+    section = page.split('<section id="unlocated">', 1)[1].split("</section>", 1)[0]
+    assert re.findall(r'href="brigades/([^"]+)\.html"', section) == unlocated
+    data = _map_json(page)
+    assert data["svg"]["id"] == "geo-map" and set(data["nodes"]) == set(reg.of("brigade")) | set(reg.of("partner"))
+    # the outlines are embedded, simplified: the page stays small enough to open on a phone
+    assert len(page.encode("utf-8")) < 400_000
+
+
+def _decode(path: str) -> list[list[tuple[float, float]]]:
+    """compact_path's rings read back: M x y, then l dx dy pairs, z."""
+    rings = []
+    for part in filter(None, path.split("z")):
+        start, _, rest = part[1:].partition("l")
+        nums = [float(n) for n in re.findall(r"-?(?:\d+\.?\d*|\.\d+)", start + " " + rest)]
+        x, y = nums[0], nums[1]
+        ring = [(x, y)]
+        for dx, dy in zip(nums[2::2], nums[3::2], strict=True):
+            x, y = x + dx, y + dy
+            ring.append((round(x, 1), round(y, 1)))
+        rings.append(ring)
+    return rings
+
+
+def test_compact_outline_paths_read_back_to_the_rounded_points() -> None:
+    from peernet_cli.publish.dashboard_where import compact_path
+
+    rings = [[(648.04, 492.41), (651.8, 491.5), (651.8, 491.5), (650.0, 500.06), (648.04, 492.41)],
+             [(0.06, 9.0), (-3.2, 10.0), (0.5, 0.5)]]
+    text = compact_path(rings)
+    assert " -" not in text and "L" not in text
+    expected = [[(648.0, 492.4), (651.8, 491.5), (650.0, 500.1), (648.0, 492.4)], [(0.1, 9.0), (-3.2, 10.0), (0.5, 0.5)]]
+    assert _decode(text) == expected
+
+
+def test_every_page_links_the_where_page(site: dict[str, str]) -> None:
+    for path, text in site.items():
+        if path.endswith(".html"):
+            assert re.search(r'<nav>.*href="(\.\./)?where\.html"', text), path
+
+
+def test_summary_page_shows_network_facts(site: dict[str, str], bundled: Network) -> None:
+    from peernet_cli.query.network_facts import network_facts
+
+    page, facts = site["index.html"], network_facts(bundled)
+    assert f'<strong id="group-count">{facts["groups"]}</strong>' in page
+    section = page.split('<section id="network-facts">', 1)[1].split("</section>", 1)[0]
+    biggest = facts["largest_groups"][0]
+    assert biggest["hub_name"] in section and f"<div>{biggest['organisations']}</div>" in section
+    for row in facts["connectors"]["brigades"]:
+        assert f'href="brigades/{row["id"]}.html"' in section
+    # brigades with no recorded partnership, by state: the chart adds up to the list
+    chart = page.split('id="chart-unpartnered-state"', 1)[1].split("</figure>", 1)[0]
+    lonely = summary_data(bundled)["brigades_without_partnership"]
+    assert sum(int(n) for n in re.findall(r'data-count="(\d+)"', chart)) == len(lonely) > 0
+
+
+def summary_data(bundled: Network) -> dict[str, Any]:
+    from peernet_cli.query.summary import summary
+
+    return summary(bundled, date.fromisoformat(AS_OF))
+
+
+def test_tables_reflow_on_a_phone(site: dict[str, str]) -> None:
+    """Every cell names its column (the phone layout shows it beside the value)."""
+    page = site["brigades/code-for-chicago.html"]
+    assert '<table class="reflow">' in page and '<div class="table-scroll">' in page
+    assert page.count("<td ") == page.count('<td data-label="') > 0
+    assert '<td data-label="Partner"><div>' in page

@@ -3,7 +3,8 @@
 Ready for a meeting: brigades by status (every status, "unknown" explained) and by country then
 state (so Santa Catarina's SC never adds up with South Carolina's), partnerships started per
 year, network membership by role, follow-ups as counts, and brigades with no recorded
-partnership as counts per state with the list on request.
+partnership as counts per state with the list on request; and the network's structure
+(connected groups, the organisations that link the most brigades: network_facts.py).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from peernet_cli.check.rules import parse_partial
 from peernet_cli.query import followups as fu
 from peernet_cli.query.listings import LinkedRegistry
 from peernet_cli.query.markdown import count_table, md_table
+from peernet_cli.query.network_facts import facts_md, network_facts
 from peernet_cli.registry.loader import Record
 
 NO_COUNTRY, NO_STATE, NO_START = "(no country)", "(no state)", "(no start date)"
@@ -126,6 +128,7 @@ def summary(linked: LinkedRegistry, as_of: date, followup_days: int = 180) -> di
             ({"id": b.id, "name": b.name, "country": _place(b)[0], "state": _place(b)[1]} for b in lonely),
             key=lambda r: (order[r["country"]], r["state"] == NO_STATE, r["state"], r["name"].casefold(), r["id"])),
         "freshness": _freshness(everything, as_of),
+        "network": network_facts(linked),
     }
 
 
@@ -185,6 +188,7 @@ def summary_md(data: dict[str, Any], list_unpartnered: bool = False) -> str:
         parts.append(count_table(title, data[key], labels))
     parts += ["## Networks\n", "### Network membership\n\n"
               + md_table(_network_rows(data), ["network", "members", "roles"]),
+              "## How the network hangs together\n\n" + facts_md(data["network"]),
               "## Events\n", count_table("Events by year", data["events_by_year"], ("year", "events")),
               "## Brigades with no recorded partnership, by state\n\n" + _lonely_line(data) + "\n",
               md_table(_place_rows(data["unpartnered_by_country"]), ["country", "state", "brigades"])]
@@ -217,6 +221,8 @@ def summary_tables(data: dict[str, Any], list_unpartnered: bool = False) -> list
          ("country", "brigades", "states")),
         ("Partnerships by status, kind and start year", ships, ("by", "partnerships")),
         ("Network membership", _network_rows(data), ("network", "members", "roles")),
+        ("Partners that work with the most brigades", data["network"]["connectors"]["partners"],
+         ("name", "brigades")),
         (f"{lonely}, by country and state", _country_rows(data["unpartnered_by_country"]),
          ("country", "brigades", "states")),
     ]

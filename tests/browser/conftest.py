@@ -114,3 +114,24 @@ def open_page(page: Any, site: Path, watch: Watch) -> Any:
         return page
 
     return go
+
+
+# --- a small registry built for the Where page and the phone tests (small_registry.py) -------
+
+@pytest.fixture(scope="session")
+def small_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The small registry's dashboard, written by the real CLI once per session."""
+    from factories import RegistryBuilder
+    from small_registry import small_records
+    from typer.testing import CliRunner
+
+    from peernet_cli.cli.app import app
+
+    reg = RegistryBuilder(tmp_path_factory.mktemp("small") / "reg")
+    for kind, data in small_records():
+        reg.add(kind, data)
+    out = reg.root.parent / "site"
+    result = CliRunner().invoke(app, ["--registry", str(reg.root), "report", "html", "--output", str(out),
+                                      "--as-of", AS_OF], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return out
