@@ -17,6 +17,7 @@ from peernet_cli.check.rules import parse_partial
 from peernet_cli.errors import UsageError
 from peernet_cli.files import publish_folder, write_text
 from peernet_cli.publish import graph
+from peernet_cli.publish.dashboard_history import changes_page, feed, growth_section
 from peernet_cli.publish.dashboard_html import bar_chart, e, page, plain, status, table
 from peernet_cli.publish.dashboard_map import map_page
 from peernet_cli.publish.dashboard_where import where_page
@@ -86,6 +87,7 @@ def _index(linked: LinkedRegistry, as_of: date) -> str:
         f'<a href="events.html">Events timeline</a></p>\n'
         f'<section class="charts">\n{charts}</section>\n'
         f'<section><h2>Brigades ({len(brigades)})</h2><ul class="columns">{items}</ul></section>\n'
+        + growth_section(linked, as_of)
         + _network_section(linked, data["network"])
         + '<section id="unpartnered"><h2>Brigades with no recorded partnership</h2>'
         + bar_chart("By state", {f"{s} ({k['country']})": n for k in data["unpartnered_by_country"]
@@ -242,7 +244,8 @@ def _brigade_page(linked: LinkedRegistry, brigade_id: str, as_of: date) -> str:
 # line here (and a NAV entry in dashboard_html.py when every page should link to it).
 PAGES: tuple[tuple[str, Callable[[LinkedRegistry, date], str]], ...] = (
     ("index.html", _index), ("map.html", map_page), ("where.html", where_page),
-    ("followups.html", _followups_page), ("events.html", _events_page))
+    ("followups.html", _followups_page), ("events.html", _events_page),
+    ("changes.html", changes_page), ("feed.xml", feed))
 
 
 def build_site(linked: LinkedRegistry, as_of: date) -> dict[str, str]:

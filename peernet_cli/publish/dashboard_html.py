@@ -12,7 +12,7 @@ from typing import Any
 # PAGES (dashboard.py) and, when people should find it from every page, a line here.
 NAV: tuple[tuple[str, str], ...] = (
     ("index.html", "Summary"), ("map.html", "Network map"), ("where.html", "Where"),
-    ("followups.html", "Follow-ups"), ("events.html", "Events"))
+    ("followups.html", "Follow-ups"), ("events.html", "Events"), ("changes.html", "Changes"))
 
 
 def e(value: Any) -> str:
@@ -41,6 +41,7 @@ def page(title: str, body: str, as_of: str, *, depth: int = 0, current: str = ""
         f'<meta name="peernet-as-of" content="{as_of}">\n'
         f"<title>{e(title)} · peernet</title>\n"
         f'<link rel="stylesheet" href="{up}assets/dashboard.css">\n'
+        f'<link rel="alternate" type="application/atom+xml" title="Changes to the registry" href="{up}feed.xml">\n'
         f"</head>\n<body{cls}>\n"
         '<header class="site">\n'
         f'<a class="brand" href="{up}index.html">peernet</a>\n'

@@ -50,9 +50,10 @@ def record_history(history: GitHistory, kind: str | None, record_id: str,
     return rows
 
 
-def changes_since(history: GitHistory, since: str) -> list[HistoryRow]:
-    """Every record change after revision `since`, oldest first."""
-    steps = history.steps(since=since)
+def changes_since(history: GitHistory, since: str | None, newest: int | None = None) -> list[HistoryRow]:
+    """Every record change after revision `since` (None: since the start; `newest`: only in
+    that many of the latest commits that changed records), oldest first."""
+    steps = history.steps(since=since, newest=newest)
     all_changes = [(step.commit, c) for step in steps for c in step.changes]
     data = read_records(history, (b for _, c in all_changes for b in (c.old_blob, c.new_blob) if b))
     return [row for commit, change in all_changes for row in change_rows(commit, change, data)]

@@ -117,13 +117,15 @@ class GitHistory:
 
     # --- the log ---------------------------------------------------------------------------
 
-    def steps(self, since: str | None = None, head: str = "HEAD") -> list[Step]:
+    def steps(self, since: str | None = None, head: str = "HEAD", newest: int | None = None) -> list[Step]:
         """Every commit that changed a record file, oldest first (parents before children), with
-        the files it changed. A merge shows no changes of its own: each change is listed once,
-        at the commit that made it, with its author."""
+        the files it changed (with `newest`, only that many of the latest such commits). A merge
+        shows no changes of its own: each change is listed once, at the commit that made it,
+        with its author."""
         span = self.commit_of(head) if since is None else f"{self.commit_of(since)}..{self.commit_of(head)}"
         meta = self._commits(span)
-        raw = self._git("log", "--reverse", "--topo-order", "--raw", "-z", "--no-abbrev", "-M",
+        limit = [f"--max-count={newest}"] if newest else []  # git limits first, then reverses
+        raw = self._git("log", "--reverse", "--topo-order", *limit, "--raw", "-z", "--no-abbrev", "-M",
                         "--format=%x00%H %P", span, "--",
                         f"{self.prefix}{DATA_DIR}/")
         steps: list[Step] = []
