@@ -17,10 +17,9 @@ def search(ctx: typer.Context, text: Annotated[str, typer.Argument(help="Words t
            raw: RawOpt = False, at: At = None) -> None:
     """Search names, other names, descriptions, priorities, notes, topics and network roles;
     best matches first."""
+    from peernet_cli.cli.options import one_of_values
     from peernet_cli.query.rows import SEARCH_COLUMNS
     from peernet_cli.query.search import search as run
-
-    from peernet_cli.cli.options import one_of_values
     from peernet_cli.registry.schemas import KINDS
 
     kinds = one_of_values(kind, list(KINDS), "--kind") if kind else None
