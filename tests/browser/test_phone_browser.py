@@ -77,8 +77,17 @@ def test_on_a_phone_the_map_comes_first_and_the_filters_fold(phone: Any, site: P
     assert phone.locator("#filter-state").is_hidden()
     phone.click("#filters summary")
     assert phone.locator("#filter-state").is_visible()
+    # Unfolded, the controls push what follows down rather than run over it.
+    below = phone.evaluate("""() => {
+        const controls = document.querySelector('.controls').getBoundingClientRect();
+        const layout = document.querySelector('.map-layout').getBoundingClientRect();
+        let next = document.querySelector('.map-layout').nextElementSibling;
+        while (next && next.getBoundingClientRect().height === 0) next = next.nextElementSibling;
+        return [controls.bottom, layout.bottom, next ? next.getBoundingClientRect().top : null];
+    }""")
+    assert below[0] <= below[1] + 0.5 and (below[2] is None or below[2] >= below[1] - 0.5), below
     ARTIFACTS.mkdir(exist_ok=True)
-    phone.screenshot(path=str(ARTIFACTS / f"phone-{rel.removesuffix('.html')}.png"))
+    phone.screenshot(path=str(ARTIFACTS / f"phone-{rel.removesuffix('.html')}.png"), full_page=True)
 
 
 def test_tapping_a_point_on_a_phone_opens_the_record_over_the_map(phone: Any, site: Path) -> None:
