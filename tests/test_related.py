@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 from factories import SOURCE, RegistryBuilder
 
-from peernet_cli.query.related import WEIGHTS, distance_km, interest_words
+from peernet_cli.check.coordinates import km
+from peernet_cli.query.related import WEIGHTS, interest_words
 
 
 def brigade(bid: str, city: str, state: str, lat: float | None = None, lon: float | None = None,
@@ -130,8 +131,8 @@ def test_a_shared_regional_network_counts_the_national_one_does_not(tmp_path, cl
 
 def test_distance_is_great_circle():
     boston, new_york = (42.36, -71.06), (40.71, -74.01)
-    assert 300 < distance_km(boston, new_york) < 310
-    assert distance_km(boston, boston) == 0
+    assert 300 < km(*boston, *new_york) < 310
+    assert km(*boston, *boston) == 0
 
 
 def test_interest_words_fold_plurals_and_drop_filler():

@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from peernet_cli.check.coordinates import km as distance
 from peernet_cli.query.listings import LinkedRegistry
 from peernet_cli.query.rows import RelatedBrigade
 from peernet_cli.registry.loader import Record
@@ -217,7 +218,7 @@ def _names(linked: LinkedRegistry, ids: set[str]) -> str:
 
 def _place_signals(mine: Profile, theirs: Profile) -> list[tuple[float, str]]:
     if mine.point and theirs.point:
-        km = distance_km(mine.point, theirs.point)
+        km = distance(*mine.point, *theirs.point)
         if km < NEAR_KM:
             where = ", ".join(x for x in (theirs.city, theirs.state) if x)
             return [(round(WEIGHTS["near"] * (1 - km / NEAR_KM), 2), f"{km:.0f} km away" + (f" ({where})" if where else ""))]
@@ -225,13 +226,6 @@ def _place_signals(mine: Profile, theirs: Profile) -> list[tuple[float, str]]:
     if mine.state and (mine.state, mine.country) == (theirs.state, theirs.country):
         return [(WEIGHTS["same_state"], f"also in {mine.state}")]
     return []
-
-
-def distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (latitude, longitude) points (haversine, R = 6371 km)."""
-    lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
 
 
 def interest_words(texts: Iterable[Any]) -> set[str]:
