@@ -12,7 +12,6 @@ from peernet_cli.cli.render import emit_report_rows, emit_text
 from peernet_cli.errors import UsageError
 
 HISTORY_FORMATS = ("table", "json", "csv", "md")
-_KINDS = ["brigade", "partner", "partnership", "event", "network"]
 
 
 def history(ctx: typer.Context,
@@ -28,9 +27,10 @@ def history(ctx: typer.Context,
     from peernet_cli.registry.gitlog import GitHistory
 
     fmt = one_of(fmt, HISTORY_FORMATS)
-    if kind is not None and kind not in _KINDS:
-        raise UsageError(f"--kind '{kind}' is not one of: {', '.join(_KINDS)}")
-    kinds = [kind] if kind else _KINDS
+    from peernet_cli.cli.options import one_of_values
+    from peernet_cli.registry.schemas import KINDS
+
+    kinds = one_of_values([kind], list(KINDS), "--kind") if kind else list(KINDS)
     root = registry_root(ctx)
     found_kind, record_id, not_found = _named(ctx, kinds, record)
     rows = record_history(GitHistory(root), found_kind, record_id)

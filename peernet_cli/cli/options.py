@@ -3,7 +3,6 @@ their values that Typer cannot express."""
 
 from __future__ import annotations
 
-import difflib
 from datetime import date
 from enum import Enum
 from pathlib import Path
@@ -111,6 +110,8 @@ def one_of_values(values: list[str], allowed: list[str], flag: str) -> list[str]
     checked = []
     for value in values:
         if value.strip().casefold() not in by_fold:
+            import difflib  # only for a wrong value: every command imports this module
+
             close = difflib.get_close_matches(value.strip().casefold(), list(by_fold), n=3, cutoff=0.6)
             hint = f"; did you mean: {', '.join(by_fold[c] for c in close)}?" if close else ""
             raise UsageError(f"{flag} '{value}' is not one of: {', '.join(allowed)}{hint}")

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from peernet_cli.query.listings import LinkedRegistry, any_of
-from peernet_cli.query.relations import _events_of
+from peernet_cli.query.relations import events_of
 from peernet_cli.query.rows import NetworkRow
 from peernet_cli.registry.loader import Record
 
@@ -58,14 +58,6 @@ def _children(linked: LinkedRegistry, network_id: str) -> list[Record]:
                   key=lambda r: r.id)
 
 
-def _events_count(linked: LinkedRegistry) -> dict[str, int]:
-    counts: dict[str, int] = defaultdict(int)
-    for e in linked.reg.of("event").values():
-        for org in {*(e.get("organizers") or []), *(e.get("participants") or [])}:
-            counts[str(org)] += 1
-    return counts
-
-
 @dataclass
 class NetworkFilter:
     classification: list[str] = field(default_factory=list)
@@ -75,7 +67,6 @@ class NetworkFilter:
 
 def list_networks(linked: LinkedRegistry, f: NetworkFilter) -> list[NetworkRow]:
     index = memberships(linked)
-    events = _events_count(linked)
     rows: list[NetworkRow] = []
     for n in sorted(linked.reg.of("network").values(), key=lambda r: r.id):
         if not (any_of(n.get("classification"), f.classification) and any_of(n.get("status"), f.status)
@@ -86,7 +77,7 @@ def list_networks(linked: LinkedRegistry, f: NetworkFilter) -> list[NetworkRow]:
             "id": n.id, "name": n.name, "classification": n.get("classification"), "status": n.get("status"),
             "parent": n.get("parent"), "operator": n.get("operator"), "members": len(members),
             "roles": roles_of(members), "children": [c.id for c in _children(linked, n.id)],
-            "events": events.get(n.id, 0), "topics": list(n.get("topics") or []),
+            "events": len(linked.events_by_org.get(n.id, [])), "topics": list(n.get("topics") or []),
         })
     return rows
 
@@ -125,5 +116,5 @@ def show_network(linked: LinkedRegistry, n: Record) -> dict[str, Any]:
         "children": [{"id": c.id, "name": c.name, "classification": c.get("classification"),
                       "members": len(index.get(c.id, []))} for c in _children(linked, n.id)],
         "projects": _projects(linked, n),
-        "events": _events_of(linked, n.id),
+        "events": events_of(linked, n.id),
     }

@@ -8,7 +8,8 @@ from peernet_cli.query.listings import LinkedRegistry, event_row, partnership_ro
 from peernet_cli.registry.loader import Record
 
 
-def _events_of(linked: LinkedRegistry, org_id: str) -> list[dict[str, Any]]:
+def events_of(linked: LinkedRegistry, org_id: str) -> list[dict[str, Any]]:
+    """The events an organization organised or took part in, with its role, in date order."""
     rows = []
     for e, role in linked.events_by_org.get(org_id, []):
         row = event_row(e)
@@ -38,7 +39,7 @@ def show_brigade(linked: LinkedRegistry, b: Record) -> dict[str, Any]:
                          "priorities": list(s.get("priorities") or []),
                          "relationship_building": list(s.get("relationship_building") or [])})
     return {"kind": "brigade", "record": dict(b.data), "partners": partners,
-            "networks": _networks_of(linked, b), "events": _events_of(linked, b.id)}
+            "networks": _networks_of(linked, b), "events": events_of(linked, b.id)}
 
 
 def show_partner(linked: LinkedRegistry, p: Record) -> dict[str, Any]:
@@ -52,7 +53,7 @@ def show_partner(linked: LinkedRegistry, p: Record) -> dict[str, Any]:
     return {"kind": "partner", "record": dict(p.data), "brigades": brigades,
             "parent": {"id": parent, "name": linked.name_of(parent)} if parent else None,
             "parts": [{"id": c, "name": linked.name_of(c)} for c in children],
-            "networks": _networks_of(linked, p), "events": _events_of(linked, p.id)}
+            "networks": _networks_of(linked, p), "events": events_of(linked, p.id)}
 
 
 def show_partnership(linked: LinkedRegistry, s: Record) -> dict[str, Any]:

@@ -9,7 +9,6 @@ read in git's NUL-separated forms, so no path or message can be mistaken for str
 from __future__ import annotations
 
 import re
-import subprocess
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
@@ -18,7 +17,7 @@ from typing import Any
 
 from peernet_cli.errors import UsageError
 from peernet_cli.registry.schemas import KIND_BY_FOLDER
-from peernet_cli.registry.sources import DATA_DIR, RECORD_SUFFIX
+from peernet_cli.registry.sources import DATA_DIR, RECORD_SUFFIX, cat_blobs, git_output
 
 _SHA = re.compile(r"[0-9a-f]{40}")
 _HEADER = re.compile(r"[0-9a-f]{40}( [0-9a-f]{40})*")
@@ -77,6 +76,7 @@ class GitHistory:
                         "history needs the registry's git history").decode().strip()
         prefix = root.resolve().relative_to(Path(top).resolve()).as_posix()
         self.prefix = "" if prefix == "." else prefix + "/"
+        self._dates: dict[str, list[tuple[str, str]]] = {}
 
     # --- revisions -------------------------------------------------------------------------
 
@@ -111,9 +111,13 @@ class GitHistory:
         return out[0] if out else "(none)"
 
     def commit_dates(self, head: str = "HEAD") -> list[tuple[str, str]]:
-        """(sha, committer date) along the first-parent line, oldest first."""
-        out = self._git("log", "--reverse", "--first-parent", "--format=%H %cI", self.commit_of(head), "--")
-        return [tuple(line.split(" ", 1)) for line in out.decode().splitlines() if line]  # type: ignore[misc]
+        """(sha, committer date) along the first-parent line, oldest first (read once per head:
+        the dashboard asks for it for the chart and to know there is a history at all)."""
+        if head not in self._dates:
+            out = self._git("log", "--reverse", "--first-parent", "--format=%H %cI", self.commit_of(head), "--")
+            self._dates[head] = [tuple(line.split(" ", 1)) for line in out.decode().splitlines()  # type: ignore[misc]
+                                 if line]
+        return self._dates[head]
 
     # --- the log ---------------------------------------------------------------------------
 
@@ -199,32 +203,10 @@ class GitHistory:
 
     def blobs(self, shas: Iterable[str]) -> dict[str, bytes]:
         """The content of many blobs, in one `git cat-file --batch`."""
-        wanted = sorted({s for s in shas if s and _SHA.fullmatch(s)})
-        if not wanted:
-            return {}
-        out = self._git("cat-file", "--batch", stdin="".join(f"{s}\n" for s in wanted).encode())
-        found: dict[str, bytes] = {}
-        pos = 0
-        for sha in wanted:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split(b" ")
-            if len(header) < 3:  # "<sha> missing"
-                pos = end + 1
-                continue
-            size = int(header[2])
-            found[sha] = out[end + 1: end + 1 + size]
-            pos = end + 1 + size + 1
-        return found
+        return cat_blobs(self.root, [s for s in shas if s and _SHA.fullmatch(s)])
 
     def _git(self, *args: str, stdin: bytes | None = None, what: str | None = None) -> bytes:
-        try:
-            done = subprocess.run(["git", "-C", str(self.root), *args], input=stdin, capture_output=True, timeout=600)
-        except FileNotFoundError:
-            raise UsageError("git is not installed; history needs git") from None
-        if done.returncode != 0:
-            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise UsageError(what or f"git {args[0]} failed: {reason[-1] if reason else 'no output'}", self.root)
-        return done.stdout
+        return git_output(self.root, *args, stdin=stdin, what=what)
 
 
 def read_records(history: GitHistory, shas: Iterable[str]) -> dict[str, tuple[Any, str | None]]:

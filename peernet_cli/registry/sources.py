@@ -231,16 +231,9 @@ class GitRevision:
     def prefetch(self, rels: list[str]) -> None:
         """Read many blobs in one `git cat-file --batch` (one process, not one per file)."""
         wanted = [r for r in rels if r not in self._cache]
-        if not wanted:
-            return
-        request = "".join(f"{self._blobs[r]}\n" for r in wanted).encode()
-        out = self._git("cat-file", "--batch", stdin=request)
-        pos = 0
-        for rel in wanted:
-            header_end = out.index(b"\n", pos)
-            size = int(out[pos:header_end].split(b" ")[2])
-            self._cache[rel] = out[header_end + 1: header_end + 1 + size]
-            pos = header_end + 1 + size + 1
+        if wanted:
+            found = cat_blobs(self.root, [self._blobs[r] for r in wanted])
+            self._cache.update((r, found.get(self._blobs[r], b"")) for r in wanted)
 
     def read(self, rel: str, limit: int) -> bytes:
         if rel not in self._blobs:
@@ -249,12 +242,37 @@ class GitRevision:
         return self._cache[rel][: limit + 1]
 
     def _git(self, *args: str, stdin: bytes | None = None, what: str | None = None) -> bytes:
-        try:
-            done = subprocess.run(["git", "-C", str(self.root), *args], input=stdin,
-                                  capture_output=True, timeout=300)
-        except FileNotFoundError:
-            raise UsageError("git is not installed; reading a revision needs git") from None
-        if done.returncode != 0:
-            reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise UsageError(what or f"git {args[0]} failed: {reason[-1] if reason else 'no output'}", self.root)
-        return done.stdout
+        return git_output(self.root, *args, stdin=stdin, what=what)
+
+
+def git_output(root: Path, *args: str, stdin: bytes | None = None, what: str | None = None) -> bytes:
+    """The stdout of `git -C ROOT ARGS` (reading objects, never writing); a missing git or a
+    failure is one usage error line (`what`, else git's last line)."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], input=stdin, capture_output=True, timeout=600)
+    except FileNotFoundError:
+        raise UsageError("git is not installed; reading the registry's git history needs git") from None
+    if done.returncode != 0:
+        reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise UsageError(what or f"git {args[0]} failed: {reason[-1] if reason else 'no output'}", root)
+    return done.stdout
+
+
+def cat_blobs(root: Path, blobs: list[str]) -> dict[str, bytes]:
+    """The content of many blobs by id, in one `git cat-file --batch`; a missing one is left out."""
+    wanted = sorted(set(blobs))
+    if not wanted:
+        return {}
+    out = git_output(root, "cat-file", "--batch", stdin="".join(f"{b}\n" for b in wanted).encode())
+    found: dict[str, bytes] = {}
+    pos = 0
+    for blob in wanted:
+        end = out.index(b"\n", pos)
+        header = out[pos:end].split(b" ")
+        if len(header) < 3:  # "<id> missing"
+            pos = end + 1
+            continue
+        size = int(header[2])
+        found[blob] = out[end + 1: end + 1 + size]
+        pos = end + 1 + size + 1
+    return found
