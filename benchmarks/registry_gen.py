@@ -10,7 +10,7 @@ website, so the copies refer only to each other and are not likely duplicates of
 The last copy is partial: records are added with everything they refer to, until n is reached.
 The files are rewritten as text (only those values change), so their layout, quoting,
 modeline and sizes stay those of the real files. `peernet validate` on the result reports
-the same findings as on the bundled registry (none, today).
+the same findings as on the bundled registry, once per copy (four warnings a copy, today).
 """
 
 from __future__ import annotations
@@ -28,7 +28,9 @@ BUNDLED = Path(__file__).resolve().parent.parent / "registry"
 # Only values that are ids of the source registry are renamed.
 _VALUE = re.compile(r"(?m)^(?P<lead> *(?:- )?(?:[a-z_]+: )?)(?P<value>[a-z0-9][a-z0-9-]*) *$")
 _NAME = re.compile(r"(?m)^(?P<lead>(?:  - )?name: )(?P<value>.+)$")
-_WEBSITE = re.compile(r"(?m)^(?P<lead>website: )(?P<value>\S+)$")
+# A website, or a social profile under `social:` (`  github: https://…`): each copy gets its own,
+# so the copies are not likely duplicates of each other by a shared link either.
+_WEBSITE = re.compile(r"(?m)^(?P<lead>website: |  [a-z]+: (?=https?://))(?P<value>\S+)$")
 
 
 @dataclass(frozen=True)
@@ -63,7 +65,7 @@ def renamer(k: int) -> Callable[[str], str]:
 
 
 def copy_text(text: str, ids: set[str], k: int) -> str:
-    """The text of copy k of a record: ids, references, names and websites changed."""
+    """The text of copy k of a record: ids, references, names, websites and social links changed."""
     rename = renamer(k)
 
     def value(m: re.Match[str]) -> str:

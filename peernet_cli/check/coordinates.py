@@ -18,7 +18,7 @@ from typing import Any, TypeGuard
 
 from peernet_cli.check.findings import Finding, Severity, field_path
 from peernet_cli.registry import yamlio
-from peernet_cli.registry.loader import Record, Registry
+from peernet_cli.registry.loader import Record
 
 # Far enough that honest coordinates do not warn (a brigade meeting anywhere in its metro area;
 # a municipality as wide as Kaohsiung's, whose bundled record is 50 km from the gazetteer's
@@ -60,22 +60,25 @@ def place_key(name: str) -> str:
     return " ".join(_NOT_WORD.sub(" ", name.casefold()).split())
 
 
-def far_coordinates(reg: Registry) -> Iterator[Finding]:
-    located = [(r, where) for kind in LOCATED for r in reg.of(kind).values() if (where := _where(r))]
-    gazetteer = load_gazetteer() if located else None
-    if gazetteer is None:
+def far_from_city(rel: str, record: Record) -> Iterator[Finding]:
+    """A warning when the record's coordinates are more than FAR_KM from the city it names. A
+    check of one file on its own (validate caches it per file, so an edit rechecks only the
+    edited records); the gazetteer is read on the first record that has a place to compare."""
+    where = _where(record) if record.kind in LOCATED else None
+    gazetteer = load_gazetteer() if where else None
+    if where is None or gazetteer is None:
         return
-    for record, (city, state, country, lat, lon) in located:
-        candidates = gazetteer.places(country, city)
-        if country == "US" and state:
-            candidates = [p for p in candidates if p[0] == state]
-        if not candidates:
-            continue  # a city the gazetteer does not know: nothing to compare with
-        distance, (_, p_lat, p_lon) = min((km(lat, lon, p[1], p[2]), p) for p in candidates)
-        # Far from the city of that name, but the name is also a state or prefecture of the
-        # country (Code for Ibaraki: the prefecture, not Ibaraki in Osaka): no distance to that.
-        if distance > FAR_KM and not _is_region(city, country):
-            yield _warning(reg, record, distance, ", ".join(filter(None, (city, state, country))), p_lat, p_lon)
+    city, state, country, lat, lon = where
+    candidates = gazetteer.places(country, city)
+    if country == "US" and state:
+        candidates = [p for p in candidates if p[0] == state]
+    if not candidates:
+        return  # a city the gazetteer does not know: nothing to compare with
+    distance, (_, p_lat, p_lon) = min((km(lat, lon, p[1], p[2]), p) for p in candidates)
+    # Far from the city of that name, but the name is also a state or prefecture of the
+    # country (Code for Ibaraki: the prefecture, not Ibaraki in Osaka): no distance to that.
+    if distance > FAR_KM and not _is_region(city, country):
+        yield _warning(rel, record, distance, ", ".join(filter(None, (city, state, country))), p_lat, p_lon)
 
 
 def _is_region(name: str, country: str) -> bool:
@@ -113,11 +116,11 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * EARTH_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
-def _warning(reg: Registry, record: Record, distance: float, city: str, lat: float, lon: float) -> Finding:
+def _warning(rel: str, record: Record, distance: float, city: str, lat: float, lon: float) -> Finding:
     path: list[str | int] = ["location", "latitude"]
     line, col = yamlio.locate(record.text, path) or (None, None)
     loc = record.get("location")
-    return Finding(reg.rel_of(record), line, col, field_path(path),
+    return Finding(rel, line, col, field_path(path),
                    f"coordinates ({loc['latitude']}, {loc['longitude']}) are {distance:.0f} km from {city} "
                    f"(GeoNames: {lat}, {lon}), more than {FAR_KM:.0f} km; correct them from a cited "
                    "source, or the city if that is what is wrong", Severity.WARNING, "coordinates")

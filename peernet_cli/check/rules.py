@@ -1,5 +1,6 @@
-"""Cross-file rules: ids, references, pairs, dates, attendance, and (in their own modules)
-likely duplicates and coordinates far from their city.
+"""Cross-file rules: ids, references, pairs, dates, attendance, and (in its own module) likely
+duplicates. Coordinates far from their city are a check of one file (coordinates.py, run by
+validate.check_record).
 
 Each rule is a small function over the loaded registry that yields findings.
 """
@@ -44,15 +45,14 @@ FULL_DATE_FIELDS = ("last_verified", "retrieved")
 
 
 def check_all(reg: Registry, today: date) -> Iterator[Finding]:
-    # Imported here: queries import this module for parse_partial and need neither.
-    from peernet_cli.check import coordinates, duplicates
+    # Imported here: queries import this module for parse_partial and do not need it.
+    from peernet_cli.check import duplicates
 
     yield from unique_ids(reg)
     yield from references(reg)
     yield from partnership_pairs(reg)
     yield from duplicates.likely_duplicates(reg)
     yield from attendance(reg)
-    yield from coordinates.far_coordinates(reg)
 
 
 def _finding(reg: Registry, record: Record, path: list[str | int], message: str,

@@ -1,4 +1,4 @@
-"""`peernet validate`: per-file checks (YAML, schema, id, privacy) and the cross-file
+"""`peernet validate`: per-file checks (YAML, schema, id, privacy, coordinates) and the cross-file
 rules in rules.py, collected as findings so one run reports every problem."""
 
 from __future__ import annotations
@@ -132,6 +132,9 @@ def _check_records(reg: Registry, records: list[Record], today: date) -> list[li
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
+    from peernet_cli.check.coordinates import load_gazetteer
+
+    load_gazetteer()  # read once here, so the forked workers inherit it instead of each reading it
     _FORKED[:] = [(reg, records, today)]
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
@@ -277,6 +280,9 @@ def check_record(rel: str, record: Record, today: date) -> Iterator[Finding]:
     yield from dated
     wrong = {f.field for f in dated} | {field_path(e.absolute_path) for e in errors}
     yield from _check_ambiguous(record, rel, wrong)
+    from peernet_cli.check.coordinates import far_from_city
+
+    yield from far_from_city(rel, record)
 
 
 def _check_ambiguous(record: Record, rel: str, wrong: set[str]) -> Iterator[Finding]:
